@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+using Gateway.Client.Json;
+using Gateway.Client.Orders;
+
+namespace Gateway.Client.Transactions;
+
+/// <summary>One problem with a request, addressed by a JSON-style path such as <c>securities[1].quantity</c>.</summary>
+public sealed record ValidationError(string Field, string Message);
+
+/// <summary>
+/// Checks a transaction request before anything is sent, reporting every problem at once.
+/// </summary>
+public static partial class TransactionRequestValidator
+{
+    public const int MaxNotesLength = 256;
+
+    /// <summary>The Gateway documents no basket limit; this keeps a request and its tracking bounded.</summary>
+    public const int MaxSecurities = 50;
+
+    public const int MaxQuantity = 1_000_000;
+
+    /// <summary>NSE symbols: upper-case letters and digits, with '&amp;', '-' and '_' (e.g. M&amp;M, BAJAJ-AUTO, 360ONE).</summary>
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9&_-]{0,19}$", RegexOptions.CultureInvariant)]
+    private static partial Regex NseSymbol();
+
+    public static IReadOnlyList<ValidationError> Validate(CreateTransactionRequest? request)
+    {
+        var errors = new List<ValidationError>();
+        if (request is null)
+        {
+            errors.Add(new("", "A request body is required."));
+            return errors;
+        }
+
+        var securities = request.Securities ?? [];
+        if (securities.Count == 0)
+        {
+            errors.Add(new("securities", "At least one security is required."));
+        }
+        else if (securities.Count > MaxSecurities)
+        {
+            errors.Add(new("securities", $"At most {MaxSecurities} securities are allowed in one transaction."));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < securities.Count; i++)
+        {
+            ValidateSecurity(securities[i], $"securities[{i}]", seen, errors);
+        }
+
+        ValidateAllOrNone(securities, errors);
+
+        if (request.Notes is { Length: > MaxNotesLength })
+        {
+            errors.Add(new("notes", $"Notes must be at most {MaxNotesLength} characters."));
+        }
+
+        return errors;
+    }
+
+    private static void ValidateSecurity(SecurityOrder? security, string path, HashSet<string> seen, List<ValidationError> errors)
+    {
+        if (security is null)
+        {
+            errors.Add(new(path, "A security is required."));
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(security.Ticker))
+        {
+            errors.Add(new($"{path}.ticker", "A ticker is required."));
+        }
+        else if (!NseSymbol().IsMatch(security.Ticker))
+        {
+            errors.Add(new($"{path}.ticker", "A ticker must be an upper-case NSE symbol (A-Z, 0-9, '&', '-', '_'; at most 20 characters)."));
+        }
+        else if (!seen.Add(security.Ticker))
+        {
+            errors.Add(new($"{path}.ticker", $"'{security.Ticker}' appears more than once; combine it into one security."));
+        }
+
+        if (security.Quantity is { } quantity && (quantity <= 0 || quantity > MaxQuantity))
+        {
+            errors.Add(new($"{path}.quantity", $"Quantity must be between 1 and {MaxQuantity}."));
+        }
+
+        if (security.Type is { } type && !OpenEnumeration.IsKnown(type))
+        {
+            errors.Add(new($"{path}.type", "Type must be BUY or SELL."));
+        }
+    }
+
+    private static void ValidateAllOrNone(IReadOnlyList<SecurityOrder?> securities, List<ValidationError> errors)
+    {
+        var present = securities.Where(s => s is not null).ToList();
+        var withQuantity = present.Count(s => s!.Quantity is not null);
+        var withType = present.Count(s => s!.Type is not null);
+        if (withQuantity is not 0 && withQuantity != present.Count)
+        {
+            errors.Add(new("securities", "Quantity must be given for every security or for none."));
+        }
+
+        if (withType is not 0 && withType != present.Count)
+        {
+            errors.Add(new("securities", "Type must be given for every security or for none."));
+        }
+
+        if (withQuantity != withType)
+        {
+            errors.Add(new("securities", "Quantity and type go together: give both for every security, or neither."));
+        }
+    }
+}
