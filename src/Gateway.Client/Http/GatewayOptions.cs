@@ -39,7 +39,7 @@ public sealed partial class GatewayOptionsValidator : IValidateOptions<GatewayOp
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex GatewayNamePattern();
 
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)

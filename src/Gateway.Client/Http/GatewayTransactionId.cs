@@ -9,7 +9,7 @@ namespace Gateway.Client.Http;
 /// </summary>
 public static partial class GatewayTransactionId
 {
-    [GeneratedRegex("^TRX_[A-Za-z0-9]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^TRX_[A-Za-z0-9]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool IsValid(string? transactionId) => transactionId is not null && Pattern().IsMatch(transactionId);
