@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace FunctionApp.Auth;
+
+/// <summary>
+/// Reads the principal App Service Authentication puts in <c>X-MS-CLIENT-PRINCIPAL</c>
+/// (base64 JSON: <c>{auth_typ, name_typ, role_typ, claims: [{typ, val}]}</c>).
+/// </summary>
+public sealed class AppServicePrincipalHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "AppServiceAuthentication";
+    public const string HeaderName = "X-MS-CLIENT-PRINCIPAL";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var header) || string.IsNullOrEmpty(header))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(Convert.FromBase64String(header.ToString()));
+            var root = document.RootElement;
+            var authType = root.TryGetProperty("auth_typ", out var typ) ? typ.GetString() : SchemeName;
+            var claims = root.TryGetProperty("claims", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray()
+                    .Where(c => c.TryGetProperty("typ", out _) && c.TryGetProperty("val", out _))
+                    .Select(c => new Claim(c.GetProperty("typ").GetString()!, c.GetProperty("val").GetString() ?? string.Empty))
+                    .ToList()
+                : [];
+            var identity = new ClaimsIdentity(claims, authType);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Malformed App Service principal header."));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FunctionApp.Auth;
+
+public static class UserAuthentication
+{
+    public const string Policy = "PlatformUser";
+    private const string DevelopmentScheme = "DevelopmentIssuer";
+
+    public static IServiceCollection AddUserAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(UserAuthOptions.Section).Get<UserAuthOptions>() ?? new UserAuthOptions();
+        if (!options.IsConfigured)
+        {
+            throw new InvalidOperationException(
+                $"No user authentication is configured: set {UserAuthOptions.Section}:Authority (and Audience), " +
+                $"{UserAuthOptions.Section}:AcceptAppServiceAuthentication, or {UserAuthOptions.Section}:DevelopmentSigningKey for local runs.");
+        }
+
+        services.AddSingleton(options);
+        var schemes = new List<string>();
+        var authentication = services.AddAuthentication();
+        if (!string.IsNullOrWhiteSpace(options.Authority))
+        {
+            schemes.Add(JwtBearerDefaults.AuthenticationScheme);
+            authentication.AddJwtBearer(jwt =>
+            {
+                jwt.Authority = options.Authority;
+                jwt.Audience = options.Audience;
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters.ValidAudience = options.Audience;
+                jwt.TokenValidationParameters.ValidateAudience = !string.IsNullOrWhiteSpace(options.Audience);
+            });
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.DevelopmentSigningKey))
+        {
+            schemes.Add(DevelopmentScheme);
+            authentication.AddJwtBearer(DevelopmentScheme, jwt =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = DevelopmentUserTokens.Issuer,
+                    ValidAudience = DevelopmentUserTokens.Audience,
+                    IssuerSigningKey = DevelopmentUserTokens.SigningKey(options.DevelopmentSigningKey),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                };
+            });
+        }
+
+        if (options.AcceptAppServiceAuthentication)
+        {
+            schemes.Add(AppServicePrincipalHandler.SchemeName);
+            authentication.AddScheme<AuthenticationSchemeOptions, AppServicePrincipalHandler>(AppServicePrincipalHandler.SchemeName, null);
+        }
+
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes([.. schemes])
+            .RequireAuthenticatedUser()
+            .RequireClaim(options.UserIdClaim));
+        return services;
+    }
+
+    /// <summary>The platform's user id of an authenticated request.</summary>
+    public static string UserId(this ClaimsPrincipal user, UserAuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(options);
+        return user.FindFirstValue(options.UserIdClaim)
+            ?? throw new InvalidOperationException("The authorization policy guarantees a user id claim.");
+    }
+}

@@ -1,0 +1,11 @@
+using FunctionApp;
+using FunctionApp.Hosting;
+
+if (args is ["--write-function-metadata", var scriptRoot])
+{
+    FunctionMetadata.WriteAll(FunctionCatalog.All, scriptRoot);
+    return;
+}
+
+var app = FunctionAppBuilder.Build(args);
+await app.RunAsync();

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs Azurite (npm ci), restores, builds, tests every project in the solution,
+# and lints the Bicep infrastructure. Integration tests start Azurite and the Gateway simulator themselves.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+npm ci --no-audit --no-fund --loglevel=error
+dotnet restore SmallcaseGateway.slnx
+dotnet build SmallcaseGateway.slnx --no-restore -c Release
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+status=0
+dotnet test SmallcaseGateway.slnx --no-build -c Release --logger "trx" --results-directory "$results" || status=$?
+
+# One plain summary line over every test project (dotnet test prints one per project).
+node - "$results" <<'JS' || true
+const fs = require("fs"), path = require("path");
+let passed = 0, failed = 0, skipped = 0;
+for (const file of fs.existsSync(process.argv[2]) ? fs.readdirSync(process.argv[2]) : []) {
+  if (!file.endsWith(".trx")) continue;
+  const counters = /<Counters ([^>]*)\/>/.exec(fs.readFileSync(path.join(process.argv[2], file), "utf8"));
+  const n = (name) => Number((new RegExp(`\\b${name}="(\\d+)"`).exec(counters?.[1] ?? "") ?? [])[1] ?? 0);
+  passed += n("passed"); failed += n("failed") + n("error") + n("timeout"); skipped += n("notExecuted");
+}
+console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+JS
+
+if [ -f infra/check.sh ]; then
+  bash infra/check.sh || status=$?
+fi
+exit "$status"
