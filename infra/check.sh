@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Builds and lints every Bicep file under infra/ with the real Bicep CLI, taken from the NuGet
+# package Azure.Bicep.CommandLine.linux-x64 (version pinned in infra/tools/Directory.Packages.props).
+# Fails on any compiler or linter error or warning (rules: infra/bicepconfig.json), on a
+# parameter without @description, and on an infra/main.parameters.json that does not match
+# infra/main.bicep.
+#
+# Usage: bash infra/check.sh        (from anywhere; needs dotnet, and jq for the JSON checks)
+set -euo pipefail
+
+infra="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+tools="$infra/tools"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+package_id="azure.bicep.commandline.linux-x64"
+version="$(sed -n 's/.*Include="Azure.Bicep.CommandLine.linux-x64" Version="\([^"]*\)".*/\1/p' "$tools/Directory.Packages.props")"
+if [ -z "$version" ]; then
+  echo "check.sh: no Azure.Bicep.CommandLine.linux-x64 version in $tools/Directory.Packages.props" >&2
+  exit 1
+fi
+
+# Restore into the NuGet global packages folder (honours NUGET_PACKAGES), so runs share one copy.
+dotnet restore "$tools/BicepTool.csproj" --verbosity quiet
+packages="$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p' | tr -d '\r')"
+bicep="${packages%/}/$package_id/$version/tools/bicep"
+if [ ! -f "$bicep" ]; then
+  echo "check.sh: $bicep not found after restore" >&2
+  exit 1
+fi
+chmod +x "$bicep"
+echo "check.sh: $("$bicep" --version)"
+
+failed=0
+report() {
+  echo "FAIL: $*" >&2
+  failed=1
+}
+
+# Runs a bicep command; any non-zero exit or any Warning/Error diagnostic fails the check.
+run_bicep() {
+  local label="$1"
+  shift
+  local output status=0
+  output="$("$bicep" "$@" 2>&1 >/dev/null)" || status=$?
+  if [ -n "$output" ]; then
+    printf '%s\n' "$output" >&2
+  fi
+  if [ "$status" -ne 0 ] || printf '%s\n' "$output" | grep -Eq ' : (Warning|Error) '; then
+    report "$label"
+  fi
+}
+
+mapfile -t files < <(find "$infra" -name '*.bicep' -not -path "$tools/*" | sort)
+if [ "${#files[@]}" -eq 0 ]; then
+  echo "check.sh: no .bicep files under $infra" >&2
+  exit 1
+fi
+
+for file in "${files[@]}"; do
+  name="${file#"$infra"/}"
+  echo "check.sh: build + lint $name"
+  run_bicep "bicep build $name" build "$file" --stdout
+  run_bicep "bicep lint $name" lint "$file"
+done
+
+# Checks on the compiled template: descriptions everywhere, parameters file in step.
+if [ "$failed" -ne 0 ]; then
+  echo "check.sh: skipping the template checks until the Bicep files build cleanly" >&2
+elif command -v jq >/dev/null 2>&1; then
+  template="$("$bicep" build "$infra/main.bicep" --stdout 2>/dev/null)" || template='{}'
+
+  # Every parameter of main.bicep and of each module (nested templates) has a description.
+  missing="$(printf '%s' "$template" | jq -r '
+    [.. | objects | select(has("parameters") and has("resources") and (.parameters | type == "object"))
+      | .parameters | to_entries[] | select((.value.metadata.description // "") == "") | .key]
+    | unique | join(", ")')"
+  [ -z "$missing" ] || report "parameters without @description: $missing"
+
+  parameters_file="$infra/main.parameters.json"
+  if ! jq -e . "$parameters_file" >/dev/null 2>&1; then
+    report "$parameters_file is not valid JSON"
+  else
+    unknown="$(jq -rn --argjson t "$template" --slurpfile p "$parameters_file" '
+      [$p[0].parameters | keys[] | . as $k | select($t.parameters | has($k) | not)] | join(", ")')"
+    [ -z "$unknown" ] || report "main.parameters.json sets parameters main.bicep does not declare: $unknown"
+    unset_required="$(jq -rn --argjson t "$template" --slurpfile p "$parameters_file" '
+      [$t.parameters | to_entries[] | select(.value | has("defaultValue") | not) | .key
+        | . as $k | select($p[0].parameters | has($k) | not)] | join(", ")')"
+    [ -z "$unset_required" ] || report "main.parameters.json leaves required parameters unset: $unset_required"
+  fi
+else
+  echo "check.sh: jq not found; skipping the description and parameters-file checks" >&2
+fi
+
+if [ "$failed" -ne 0 ]; then
+  echo "check.sh: FAILED" >&2
+  exit 1
+fi
+echo "check.sh: OK (${#files[@]} Bicep files, no errors or warnings)"

@@ -1,0 +1,263 @@
+// Infrastructure of the smallcase Gateway integration: a Linux Function App running the
+// custom handler, its storage (tables and queues), Key Vault for the Gateway secrets,
+// Application Insights, and a user-assigned identity with least-privilege data roles.
+// Deploy with `azd up` (see infra/README.md); check with `bash infra/check.sh`.
+
+targetScope = 'resourceGroup'
+
+@description('Name of the azd environment; it seeds the resource names and the azd-env-name tag.')
+@minLength(1)
+@maxLength(64)
+param environmentName string
+
+@description('Azure region of every resource.')
+@minLength(1)
+param location string
+
+@description('Object id of the deploying user or service principal (azd sets AZURE_PRINCIPAL_ID). It gets the app\'s storage data roles and Key Vault Secrets Officer; empty grants nothing.')
+param principalId string = ''
+
+@description('Kind of principal principalId is.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@description('Function App plan SKU. Dedicated Linux SKUs (default P0v3) deploy with `azd deploy`; Elastic Premium (EP1-EP3) runs from a package blob and deploys with infra/deploy-package-url.sh. See infra/README.md.')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'S3'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+  'P3v3'
+  'EP1'
+  'EP2'
+  'EP3'
+])
+param functionPlanSku string = 'P0v3'
+
+@description('Elastic Premium only: most instances the plan may scale out to.')
+@minValue(1)
+@maxValue(100)
+param elasticMaximumWorkerCount int = 20
+
+@description('Elastic Premium only: always-ready instances kept warm.')
+@minValue(1)
+@maxValue(20)
+param elasticMinimumInstanceCount int = 1
+
+@description('Replication of the storage account.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSkuName string = 'Standard_LRS'
+
+@description('smallcase Gateway secret (HS256 key of the auth JWTs), stored in Key Vault as gateway-secret. Empty: leave the vault\'s value as it is.')
+@secure()
+param gatewaySecret string = ''
+
+@description('smallcase Gateway API secret (x-gateway-secret header and webhook checksum key), stored as gateway-api-secret. Empty: leave the vault\'s value as it is.')
+@secure()
+param gatewayApiSecret string = ''
+
+@description('Previous Gateway API secret during a rotation window, stored as gateway-api-secret-previous. Empty: leave the vault\'s value as it is.')
+@secure()
+param gatewayApiSecretPrevious string = ''
+
+@description('Base URL of the smallcase Gateway APIs (Gateway__BaseUrl).')
+param gatewayBaseUrl string = 'https://gatewayapi.smallcase.com'
+
+@description('The platform\'s Gateway name as registered with smallcase (Gateway__Name).')
+@minLength(1)
+param gatewayName string
+
+@description('OIDC issuer (authority) of the platform\'s user tokens (UserAuth__Authority).')
+@minLength(1)
+param userAuthAuthority string
+
+@description('Audience of the platform\'s user tokens (UserAuth__Audience).')
+@minLength(1)
+param userAuthAudience string
+
+@description('Route of the webhook receiver, without the api/ prefix (Webhooks__Route).')
+param webhooksRoute string = 'gateway/webhooks'
+
+@description('Browser origins allowed to call the app (CORS), e.g. the platform\'s web app; empty for none.')
+param allowedCorsOrigins array = []
+
+@description('Health probe path of the app (its anonymous GET health function); empty turns the App Service health check off.')
+param healthCheckPath string = '/api/health'
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+
+var names = {
+  identity: 'id-${resourceToken}'
+  storage: 'st${resourceToken}'
+  keyVault: 'kv-${resourceToken}'
+  logAnalytics: 'log-${resourceToken}'
+  applicationInsights: 'appi-${resourceToken}'
+  plan: 'plan-${resourceToken}'
+  functionApp: 'func-${resourceToken}'
+}
+
+var isElasticPremium = startsWith(functionPlanSku, 'EP')
+var packageContainerName = 'app-package'
+
+var tableNames = [
+  'Transactions'
+  'TransactionOrders'
+  'NotesRefs'
+  'UserLinks'
+  'WebhookInbox'
+  'IdempotencyRecords'
+  'Outbox'
+]
+
+// The host moves a message that keeps failing to <queue>-poison; creating those up front lets
+// alerts and dashboards point at them before the first failure.
+var queueNames = [
+  'tracker-events'
+  'tracker-events-poison'
+  'tracker-timers'
+  'tracker-timers-poison'
+  'transaction-outcomes'
+]
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    skuName: storageSkuName
+    tableNames: tableNames
+    queueNames: queueNames
+    containerNames: isElasticPremium ? [packageContainerName] : []
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    gatewaySecret: gatewaySecret
+    gatewayApiSecret: gatewayApiSecret
+    gatewayApiSecretPrevious: gatewayApiSecretPrevious
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    storageAccountName: names.storage
+    keyVaultName: names.keyVault
+    identityName: names.identity
+    principalId: principalId
+    principalType: principalType
+  }
+  dependsOn: [
+    identity
+    storage
+    keyVault
+  ]
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    planSku: functionPlanSku
+    maximumElasticWorkerCount: elasticMaximumWorkerCount
+    minimumElasticInstanceCount: elasticMinimumInstanceCount
+    identityName: names.identity
+    storageAccountName: names.storage
+    packageContainerName: packageContainerName
+    applicationInsightsName: names.applicationInsights
+    keyVaultName: names.keyVault
+    gatewayBaseUrl: gatewayBaseUrl
+    gatewayName: gatewayName
+    userAuthAuthority: userAuthAuthority
+    userAuthAudience: userAuthAudience
+    webhooksRoute: webhooksRoute
+    allowedCorsOrigins: allowedCorsOrigins
+    healthCheckPath: healthCheckPath
+  }
+  // Roles first, so the host's first start can already reach storage and the vault.
+  dependsOn: [
+    monitoring
+    roles
+  ]
+}
+
+@description('Tenant of the deployment.')
+output AZURE_TENANT_ID string = subscription().tenantId
+
+@description('Region of the deployment.')
+output AZURE_LOCATION string = location
+
+@description('Resource group of the deployment.')
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
+
+@description('Name of the Function App.')
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('Base URL of the Function App.')
+output AZURE_FUNCTION_URI string = 'https://${functionApp.outputs.defaultHostName}'
+
+@description('How code reaches the app: zipdeploy (azd deploy) or package-url (infra/deploy-package-url.sh).')
+output AZURE_FUNCTION_DEPLOYMENT_MODE string = functionApp.outputs.deploymentMode
+
+@description('Elastic Premium only: package blob URL the app runs from.')
+output AZURE_FUNCTION_PACKAGE_URL string = functionApp.outputs.packageUrl
+
+@description('Client id of the app\'s managed identity (the app\'s AZURE_CLIENT_ID).')
+output AZURE_FUNCTION_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+
+@description('Name of the Key Vault.')
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+
+@description('URI of the Key Vault (the app\'s KeyVault__Uri).')
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+
+@description('Name of the storage account.')
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+
+@description('Resource id of Application Insights (its connection string is an app setting, not an output).')
+output APPLICATIONINSIGHTS_RESOURCE_ID string = monitoring.outputs.applicationInsightsId

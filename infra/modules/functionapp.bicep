@@ -1,0 +1,285 @@
+// Linux hosting plan and Function App for the custom handler (FUNCTIONS_WORKER_RUNTIME=custom).
+//
+// Two deployment modes, chosen by the plan SKU (see infra/README.md):
+// - Dedicated (B*, S*, P*v3; the default): no Azure Files dependency. `azd deploy` zip-deploys
+//   through the SCM endpoint with an Entra token and the app runs from that package
+//   (WEBSITE_RUN_FROM_PACKAGE=1).
+// - Elastic Premium (EP*): its default Azure Files content share needs a storage key, which this
+//   storage account does not allow. The app is therefore created without a content share and runs
+//   from a package blob that it fetches with its managed identity (WEBSITE_RUN_FROM_PACKAGE=<url>).
+//   Deploy with infra/deploy-package-url.sh, not `azd deploy`.
+
+@description('Name of the Function App (globally unique host name).')
+param name string
+
+@description('Name of the App Service plan.')
+param planName string
+
+@description('Azure region of the plan and the app.')
+param location string
+
+@description('Tags applied to the plan and the app; the app also gets azd-service-name.')
+param tags object = {}
+
+@description('Name of the azd service the app implements (its azd-service-name tag).')
+param serviceName string = 'functions'
+
+@description('Plan SKU: a Dedicated Linux SKU (B*, S*, P*v3) or Elastic Premium (EP*).')
+param planSku string
+
+@description('Elastic Premium only: most instances the plan may scale out to.')
+@minValue(1)
+@maxValue(100)
+param maximumElasticWorkerCount int = 20
+
+@description('Elastic Premium only: always-ready instances kept warm for the app.')
+@minValue(1)
+@maxValue(20)
+param minimumElasticInstanceCount int = 1
+
+@description('Name of the user-assigned managed identity attached to the app.')
+param identityName string
+
+@description('Name of the storage account used as AzureWebJobsStorage.')
+param storageAccountName string
+
+@description('Elastic Premium only: blob container that holds the deployment package.')
+param packageContainerName string = 'app-package'
+
+@description('Elastic Premium only: blob name of the deployment package inside packageContainerName.')
+param packageBlobName string = 'functionapp.zip'
+
+@description('Name of the Application Insights component the host and app report to.')
+param applicationInsightsName string
+
+@description('Name of the Key Vault holding the Gateway secrets.')
+param keyVaultName string
+
+@description('Base URL of the smallcase Gateway APIs.')
+param gatewayBaseUrl string
+
+@description('The platform\'s Gateway name, as registered with smallcase.')
+param gatewayName string
+
+@description('OIDC issuer (authority) of the platform\'s user tokens.')
+param userAuthAuthority string
+
+@description('Audience the platform\'s user tokens are issued for.')
+param userAuthAudience string
+
+@description('Route of the webhook receiver function, without the api/ prefix.')
+param webhooksRoute string
+
+@description('Browser origins allowed to call the app (CORS); empty for none.')
+param allowedCorsOrigins array = []
+
+@description('Path App Service probes on each instance to take unhealthy ones out of rotation; empty turns the health check off.')
+param healthCheckPath string = ''
+
+var isElasticPremium = startsWith(planSku, 'EP')
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
+  name: keyVaultName
+}
+
+var packageUrl = '${storage.properties.primaryEndpoints.blob}${packageContainerName}/${packageBlobName}'
+
+var hostStorageSettings = [
+  {
+    name: 'AzureWebJobsStorage__accountName'
+    value: storage.name
+  }
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'AzureWebJobsStorage__blobServiceUri'
+    value: storage.properties.primaryEndpoints.blob
+  }
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri'
+    value: storage.properties.primaryEndpoints.queue
+  }
+  {
+    name: 'AzureWebJobsStorage__tableServiceUri'
+    value: storage.properties.primaryEndpoints.table
+  }
+]
+
+var runtimeSettings = [
+  {
+    name: 'FUNCTIONS_EXTENSION_VERSION'
+    value: '~4'
+  }
+  {
+    name: 'FUNCTIONS_WORKER_RUNTIME'
+    value: 'custom'
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: applicationInsights.properties.ConnectionString
+  }
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identity.properties.clientId
+  }
+  {
+    // The package is built and self-contained already; no Oryx build on the server.
+    name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+    value: 'false'
+  }
+]
+
+var packageSettings = isElasticPremium
+  ? [
+      {
+        name: 'WEBSITE_RUN_FROM_PACKAGE'
+        value: packageUrl
+      }
+      {
+        name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID'
+        value: identity.id
+      }
+    ]
+  : [
+      {
+        name: 'WEBSITE_RUN_FROM_PACKAGE'
+        value: '1'
+      }
+    ]
+
+var appConfigSettings = [
+  {
+    name: 'KeyVault__Uri'
+    value: vault.properties.vaultUri
+  }
+  {
+    name: 'Gateway__BaseUrl'
+    value: gatewayBaseUrl
+  }
+  {
+    name: 'Gateway__Name'
+    value: gatewayName
+  }
+  {
+    name: 'UserAuth__Authority'
+    value: userAuthAuthority
+  }
+  {
+    name: 'UserAuth__Audience'
+    value: userAuthAudience
+  }
+  {
+    name: 'Webhooks__Route'
+    value: webhooksRoute
+  }
+]
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: isElasticPremium ? 'elastic' : 'linux'
+  sku: isElasticPremium
+    ? {
+        name: planSku
+        tier: 'ElasticPremium'
+      }
+    : {
+        name: planSku
+      }
+  properties: {
+    reserved: true
+    maximumElasticWorkerCount: isElasticPremium ? maximumElasticWorkerCount : null
+  }
+}
+
+resource site 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    reserved: true
+    httpsOnly: true
+    clientAffinityEnabled: false
+    publicNetworkAccess: 'Enabled'
+    keyVaultReferenceIdentity: identity.id
+    siteConfig: {
+      // Custom handlers on Linux use no language stack: the Functions runtime stacks API lists
+      // an empty linuxFxVersion for the 'custom' runtime. The handler ships self-contained.
+      linuxFxVersion: ''
+      alwaysOn: !isElasticPremium
+      minimumElasticInstanceCount: isElasticPremium ? minimumElasticInstanceCount : null
+      functionAppScaleLimit: isElasticPremium ? maximumElasticWorkerCount : null
+      use32BitWorkerProcess: false
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      remoteDebuggingEnabled: false
+      healthCheckPath: empty(healthCheckPath) ? null : healthCheckPath
+      cors: {
+        allowedOrigins: allowedCorsOrigins
+        supportCredentials: false
+      }
+      appSettings: concat(hostStorageSettings, runtimeSettings, packageSettings, appConfigSettings)
+    }
+  }
+}
+
+// No publishing passwords: deployments authenticate with Microsoft Entra ID.
+resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+@description('Name of the Function App.')
+output name string = site.name
+
+@description('Resource id of the Function App.')
+output id string = site.id
+
+@description('Default host name of the Function App.')
+output defaultHostName string = site.properties.defaultHostName
+
+@description('How code reaches the app: zipdeploy (azd deploy) or package-url (infra/deploy-package-url.sh).')
+output deploymentMode string = isElasticPremium ? 'package-url' : 'zipdeploy'
+
+@description('Elastic Premium only: URL of the package blob the app runs from; empty otherwise.')
+output packageUrl string = isElasticPremium ? packageUrl : ''
