@@ -19,8 +19,9 @@ public static partial class TransactionRequestValidator
 
     public const int MaxQuantity = 1_000_000;
 
+    // \z, not $: $ also matches before a trailing newline, which would let "ITC\n" through.
     /// <summary>NSE symbols: upper-case letters and digits, with '&amp;', '-' and '_' (e.g. M&amp;M, BAJAJ-AUTO, 360ONE).</summary>
-    [GeneratedRegex("^[A-Z0-9][A-Z0-9&_-]{0,19}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Z0-9][A-Z0-9&_-]{0,19}\z", RegexOptions.CultureInvariant)]
     private static partial Regex NseSymbol();
 
     public static IReadOnlyList<ValidationError> Validate(CreateTransactionRequest? request)
