@@ -17,7 +17,8 @@ public record OrderResponse
 
     public string? Notes { get; init; }
 
-    public IReadOnlyList<OrderBatch> OrderBatches { get; init; } = [];
+    /// <summary>Never null: an explicit <c>null</c> on the wire reads as empty.</summary>
+    public IReadOnlyList<OrderBatch> OrderBatches { get; init => field = value ?? []; } = [];
 }
 
 public sealed record OrderBatch
@@ -44,10 +45,11 @@ public sealed record OrderBatch
 
     public BatchStatus Status { get; init; }
 
-    public IReadOnlyList<StockOrder> Orders { get; init; } = [];
+    /// <summary>Never null: an explicit <c>null</c> on the wire reads as empty.</summary>
+    public IReadOnlyList<StockOrder> Orders { get; init => field = value ?? []; } = [];
 
-    /// <summary>Orders that never reached the broker; their status is always <c>ERROR</c>.</summary>
-    public IReadOnlyList<StockOrder> Unplaced { get; init; } = [];
+    /// <summary>Orders that never reached the broker; their status is always <c>ERROR</c>. Never null.</summary>
+    public IReadOnlyList<StockOrder> Unplaced { get; init => field = value ?? []; } = [];
 }
 
 public sealed record StockOrder
