@@ -1,0 +1,23 @@
+namespace Transactions.Storage;
+
+/// <summary>
+/// The app's queues, before the optional <see cref="StorageOptions.NamePrefix"/>. The Functions host moves a
+/// message that keeps failing to <c>&lt;queue&gt;-poison</c>; those queues are created up front too.
+/// </summary>
+public static class QueueNames
+{
+    public const string TrackerEvents = "tracker-events";
+    public const string TrackerTimers = "tracker-timers";
+    public const string TransactionOutcomes = "transaction-outcomes";
+
+    public const string PoisonSuffix = "-poison";
+    public const string TrackerEventsPoison = TrackerEvents + PoisonSuffix;
+    public const string TrackerTimersPoison = TrackerTimers + PoisonSuffix;
+    public const string TransactionOutcomesPoison = TransactionOutcomes + PoisonSuffix;
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        TrackerEvents, TrackerTimers, TransactionOutcomes,
+        TrackerEventsPoison, TrackerTimersPoison, TransactionOutcomesPoison,
+    ];
+}

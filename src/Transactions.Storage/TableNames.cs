@@ -1,0 +1,16 @@
+namespace Transactions.Storage;
+
+/// <summary>The app's tables, before the optional <see cref="StorageOptions.NamePrefix"/>.</summary>
+public static class TableNames
+{
+    public const string Transactions = "Transactions";
+    public const string UserTransactions = "UserTransactions";
+    public const string NotesRefs = "NotesRefs";
+    public const string UserLinks = "UserLinks";
+    public const string WebhookInbox = "WebhookInbox";
+    public const string IdempotencyRecords = "IdempotencyRecords";
+    public const string Outbox = "Outbox";
+
+    public static IReadOnlyList<string> All { get; } =
+        [Transactions, UserTransactions, NotesRefs, UserLinks, WebhookInbox, IdempotencyRecords, Outbox];
+}

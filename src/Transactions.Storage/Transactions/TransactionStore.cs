@@ -1,0 +1,265 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Gateway.Client.Json;
+using Gateway.Client.Transactions;
+using Microsoft.Extensions.Logging;
+
+namespace Transactions.Storage;
+
+/// <summary>
+/// Transaction rows (table <c>Transactions</c>, PK = transaction id, RK = "tx") written with ETag optimistic
+/// concurrency, plus the per-user index (table <c>UserTransactions</c>) behind "my transactions".
+/// </summary>
+/// <remarks>
+/// <para>
+/// The index is eventually consistent. Every successful insert or replace of a transaction row is followed by
+/// <see cref="SyncIndexAsync"/>, which writes the index row only if it holds an older <see cref="TransactionRecord.Version"/>
+/// (so two racing writers cannot leave it behind). If the process dies, or the index write fails, between the two
+/// writes, the index shows the previous status until the next write of that transaction; the reconciler can also
+/// call <see cref="SyncIndexAsync"/> for any transaction it loads. The transaction row is always the source of truth.
+/// </para>
+/// <para>
+/// <see cref="ListDueAsync"/> filters on a non-key property, so it scans the whole table; its cost grows with every
+/// row ever written (final rows have no NextWakeAt and are skipped server-side, but still scanned). That is fine for
+/// a timer that runs every few minutes over thousands of rows; beyond that, archive final rows or keep a wake index.
+/// </para>
+/// </remarks>
+public sealed class TransactionStore(StorageClients clients, ILogger<TransactionStore> logger)
+{
+    private const string TransactionRowKey = "tx";
+    private const int MaxPageSize = 100;
+    private const int IndexSyncAttempts = 3;
+
+    private readonly TableClient _transactions = clients.Table(TableNames.Transactions);
+    private readonly TableClient _index = clients.Table(TableNames.UserTransactions);
+
+    public async Task<StoredTransaction?> GetAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        var response = await _transactions.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.Escape(transactionId, nameof(transactionId)), TransactionRowKey, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return response.HasValue ? new StoredTransaction(FromEntity(response.Value!), response.Value!.ETag) : null;
+    }
+
+    /// <returns><see cref="WriteOutcome.Written"/> with the ETag, or <see cref="WriteOutcome.AlreadyExists"/>.</returns>
+    public async Task<WriteResult> InsertAsync(TransactionRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var entity = ToEntity(record);
+        Response response;
+        try
+        {
+            response = await _transactions.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return new WriteResult(WriteOutcome.AlreadyExists);
+        }
+
+        await TrySyncIndexAsync(record, cancellationToken).ConfigureAwait(false);
+        return new WriteResult(WriteOutcome.Written, response.Headers.ETag ?? default);
+    }
+
+    /// <summary>Replaces the row if it still has <paramref name="etag"/>.</summary>
+    /// <returns>
+    /// <see cref="WriteOutcome.Written"/> with the new ETag; <see cref="WriteOutcome.Conflict"/> when another writer
+    /// got there first (reload and re-apply); <see cref="WriteOutcome.NotFound"/> when the row is gone.
+    /// </returns>
+    public async Task<WriteResult> ReplaceAsync(TransactionRecord record, ETag etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (etag == default || etag == ETag.All)
+        {
+            throw new ArgumentException("Replace needs the ETag of the row that was read.", nameof(etag));
+        }
+
+        var entity = ToEntity(record);
+        Response response;
+        try
+        {
+            response = await _transactions.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return new WriteResult(WriteOutcome.Conflict);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return new WriteResult(WriteOutcome.NotFound);
+        }
+
+        await TrySyncIndexAsync(record, cancellationToken).ConfigureAwait(false);
+        return new WriteResult(WriteOutcome.Written, response.Headers.ETag ?? default);
+    }
+
+    /// <summary>
+    /// Brings the user index row up to <paramref name="record"/> unless it already holds the same or a newer version.
+    /// Called after every write; call it to repair the index for a transaction that was loaded.
+    /// </summary>
+    public async Task SyncIndexAsync(TransactionRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var row = ToIndexEntity(record);
+        for (var attempt = 1; attempt <= IndexSyncAttempts; attempt++)
+        {
+            var existing = await _index.GetEntityIfExistsAsync<TableEntity>(
+                row.PartitionKey, row.RowKey, ["Version"], cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!existing.HasValue)
+                {
+                    await _index.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                if ((existing.Value!.GetInt64("Version") ?? 0) >= record.Version)
+                {
+                    return;
+                }
+
+                await _index.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken)
+                    .ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+            {
+                // Another writer changed the index row between our read and write: read it again.
+            }
+        }
+
+        StorageLog.UserIndexSyncContended(logger, record.TransactionId, IndexSyncAttempts);
+    }
+
+    /// <summary>
+    /// A page of the user's transactions, newest first, optionally only those with <paramref name="status"/>.
+    /// Keyset pagination: the cursor is the last row key returned, so every page is full (except the last) even
+    /// with a filter, and rows added meanwhile never shift later pages.
+    /// </summary>
+    public async Task<TransactionPage> ListForUserAsync(
+        string userId, string? status, TransactionCursor? after, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(userId, nameof(userId))}");
+        if (after is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after.RowKey}");
+        }
+
+        if (!string.IsNullOrEmpty(status))
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        }
+
+        // One row more than the page tells whether another page exists.
+        var rows = new List<TableEntity>(pageSize + 1);
+        await foreach (var row in _index.QueryAsync<TableEntity>(filter, pageSize + 1, cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            rows.Add(row);
+            if (rows.Count > pageSize)
+            {
+                break;
+            }
+        }
+
+        var items = rows.Take(pageSize).Select(FromIndexEntity).ToList();
+        var next = rows.Count > pageSize ? TransactionCursor.After(rows[pageSize - 1].RowKey) : null;
+        return new TransactionPage(items, next);
+    }
+
+    /// <summary>Transactions whose NextWakeAt is at or before <paramref name="dueBy"/>, at most <paramref name="maxResults"/>.</summary>
+    public async Task<IReadOnlyList<DueTransaction>> ListDueAsync(
+        DateTimeOffset dueBy, int maxResults, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {TransactionRowKey} and NextWakeAt le {dueBy.ToUniversalTime()}");
+        var due = new List<DueTransaction>();
+        await foreach (var row in _transactions.QueryAsync<TableEntity>(
+                           filter, Math.Min(maxResults, 1000), ["TransactionId", "NextWakeAt", "Version"], cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            due.Add(new DueTransaction(
+                row.GetString("TransactionId"), row.GetDateTimeOffset("NextWakeAt")!.Value, row.GetInt64("Version") ?? 0));
+            if (due.Count == maxResults)
+            {
+                break;
+            }
+        }
+
+        return due;
+    }
+
+    private async Task TrySyncIndexAsync(TransactionRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SyncIndexAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e)
+        {
+            // The transaction row is written and is the truth; the index catches up on the next write.
+            StorageLog.UserIndexSyncFailed(logger, record.TransactionId, e);
+        }
+    }
+
+    private static TableEntity ToEntity(TransactionRecord record)
+    {
+        var entity = new TableEntity(TableKeys.Escape(record.TransactionId, nameof(record.TransactionId)), TransactionRowKey)
+        {
+            ["TransactionId"] = record.TransactionId,
+            ["UserId"] = record.UserId,
+            ["NotesRef"] = record.NotesRef,
+            ["CreatedAt"] = record.CreatedAt,
+            ["ExpireAt"] = record.ExpireAt,
+            ["Securities"] = PropertyLimits.EnsureFits(
+                JsonSerializer.Serialize(record.Securities, GatewayJson.Options), nameof(record.Securities)),
+            ["Status"] = record.Status,
+            ["StateJson"] = PropertyLimits.EnsureFits(record.StateJson, nameof(record.StateJson)),
+            ["Version"] = record.Version,
+            ["UpdatedAt"] = record.UpdatedAt,
+        };
+        if (record.NextWakeAt is { } wake)
+        {
+            entity["NextWakeAt"] = wake;
+        }
+
+        return entity;
+    }
+
+    private static TransactionRecord FromEntity(TableEntity entity) => new()
+    {
+        TransactionId = entity.GetString("TransactionId"),
+        UserId = entity.GetString("UserId"),
+        NotesRef = entity.GetString("NotesRef"),
+        CreatedAt = entity.GetDateTimeOffset("CreatedAt")!.Value,
+        ExpireAt = entity.GetDateTimeOffset("ExpireAt")!.Value,
+        Securities = JsonSerializer.Deserialize<List<SecurityOrder>>(entity.GetString("Securities"), GatewayJson.Options) ?? [],
+        Status = entity.GetString("Status"),
+        StateJson = entity.GetString("StateJson"),
+        NextWakeAt = entity.GetDateTimeOffset("NextWakeAt"),
+        Version = entity.GetInt64("Version") ?? 0,
+        UpdatedAt = entity.GetDateTimeOffset("UpdatedAt")!.Value,
+    };
+
+    private static TableEntity ToIndexEntity(TransactionRecord record) => new(
+        TableKeys.Escape(record.UserId, nameof(record.UserId)),
+        UserIndexKeys.RowKey(record.CreatedAt, TableKeys.Escape(record.TransactionId, nameof(record.TransactionId))))
+    {
+        ["TransactionId"] = record.TransactionId,
+        ["Status"] = record.Status,
+        ["CreatedAt"] = record.CreatedAt,
+        ["UpdatedAt"] = record.UpdatedAt,
+        ["ExpireAt"] = record.ExpireAt,
+        ["Version"] = record.Version,
+    };
+
+    private static TransactionSummary FromIndexEntity(TableEntity entity) => new(
+        entity.GetString("TransactionId"),
+        entity.GetString("Status"),
+        entity.GetDateTimeOffset("CreatedAt")!.Value,
+        entity.GetDateTimeOffset("UpdatedAt")!.Value,
+        entity.GetDateTimeOffset("ExpireAt")!.Value);
+}

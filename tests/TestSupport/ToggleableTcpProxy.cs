@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TestSupport;
+
+/// <summary>
+/// A loopback TCP proxy for fault tests: listens on 127.0.0.1 (a free port) and forwards every connection to
+/// 127.0.0.1:<c>targetPort</c>. <see cref="Disable"/> resets every open connection and resets each new one as soon
+/// as it is accepted, so clients see "connection reset" as from a dead service; <see cref="Enable"/> forwards again.
+/// Point a client at <see cref="Port"/> instead of the real service to simulate an outage.
+/// </summary>
+public sealed class ToggleableTcpProxy : IAsyncDisposable
+{
+    private readonly int _targetPort;
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Connection, Task> _connections = new();
+    private readonly Task _acceptLoop;
+    private volatile bool _enabled = true;
+
+    public ToggleableTcpProxy(int targetPort)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetPort, 1);
+        _targetPort = targetPort;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public int Port { get; }
+
+    public bool IsEnabled => _enabled;
+
+    /// <summary>Connections being forwarded right now.</summary>
+    public int OpenConnections => _connections.Count;
+
+    public void Enable() => _enabled = true;
+
+    /// <summary>Resets all open connections; until <see cref="Enable"/>, every new connection is reset on accept.</summary>
+    public void Disable()
+    {
+        _enabled = false;
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Reset();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Reset();
+        }
+
+        await _acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(_connections.Values).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var connection = new Connection(client);
+            if (!_enabled)
+            {
+                connection.Reset();
+                continue;
+            }
+
+            var forwarding = new TaskCompletionSource();
+            _connections[connection] = forwarding.Task;
+            _ = ForwardAsync(connection).ContinueWith(
+                _ =>
+                {
+                    _connections.TryRemove(connection, out var _);
+                    forwarding.SetResult();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private async Task ForwardAsync(Connection connection)
+    {
+        try
+        {
+            await connection.Upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stopping.Token).ConfigureAwait(false);
+
+            // Disable() may have run between accept and registration; it must not miss this connection.
+            if (!_enabled)
+            {
+                connection.Reset();
+                return;
+            }
+
+            var client = connection.Client.GetStream();
+            var upstream = connection.Upstream.GetStream();
+            await Task.WhenAny(
+                client.CopyToAsync(upstream, _stopping.Token),
+                upstream.CopyToAsync(client, _stopping.Token)).ConfigureAwait(false);
+            connection.Close();
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            connection.Reset();
+        }
+    }
+
+    private sealed class Connection(TcpClient client)
+    {
+        public TcpClient Client { get; } = client;
+
+        public TcpClient Upstream { get; } = new();
+
+        /// <summary>Closes both sides with an RST (linger 0) instead of a graceful FIN.</summary>
+        public void Reset()
+        {
+            Abort(Client);
+            Abort(Upstream);
+        }
+
+        public void Close()
+        {
+            Client.Dispose();
+            Upstream.Dispose();
+        }
+
+        private static void Abort(TcpClient side)
+        {
+            try
+            {
+                side.Client.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Already closed: nothing to reset.
+            }
+
+            side.Dispose();
+        }
+    }
+}
