@@ -1,0 +1,73 @@
+using Gateway.Client.Orders;
+using Gateway.Client.Transactions;
+using Gateway.Client.Webhooks;
+
+namespace Transactions.Tracking;
+
+/// <summary>Something that happened to a tracked transaction; the host builds one and passes it to <see cref="TrackerEngine.Apply"/>.</summary>
+public abstract record TrackerEvent
+{
+    public abstract TrackerTrigger Trigger { get; }
+
+    /// <summary>The transaction the event names, when it names one; checked against the state.</summary>
+    internal abstract string? NamedTransactionId { get; }
+}
+
+/// <summary>
+/// A webhook whose checksum the host has verified. The checksum covers only timestamp and smallcaseAuthId, so its
+/// order data is a signal: it moves the tracker forward but never completes a transaction on its own.
+/// </summary>
+public sealed record WebhookReceived(GatewayWebhook Webhook) : TrackerEvent
+{
+    public override TrackerTrigger Trigger => TrackerTrigger.WebhookReceived;
+
+    internal override string? NamedTransactionId => Webhook.TransactionId;
+}
+
+/// <summary>
+/// What the app reported from the Gateway SDK. It comes from the user's device, so it is a signal like a webhook:
+/// orders are merged, an error only makes the tracker ask the Gateway sooner.
+/// </summary>
+/// <param name="Result">The SDK's order response, when the flow finished with one.</param>
+/// <param name="SmallcaseAuthId">From the <c>smallcaseAuthToken</c> JWT, after the host verified it; null when unverified.</param>
+/// <param name="Error">The SDK error (e.g. <c>user_cancelled</c>), when the flow ended with one.</param>
+public sealed record SdkResultReceived(OrderResponse? Result, string? SmallcaseAuthId = null, TransactionError? Error = null) : TrackerEvent
+{
+    public override TrackerTrigger Trigger => TrackerTrigger.SdkResultReceived;
+
+    internal override string? NamedTransactionId => Result?.TransactionId;
+}
+
+/// <summary>The <c>data</c> of a successful transaction-details call.</summary>
+public sealed record TransactionDetailsPolled(TransactionDetails Details) : TrackerEvent
+{
+    public override TrackerTrigger Trigger => TrackerTrigger.TransactionDetailsPolled;
+
+    internal override string? NamedTransactionId => Details.TransactionId;
+}
+
+/// <summary>The <c>data</c> of a successful order-details call; empty until the transaction is COMPLETED.</summary>
+public sealed record OrderDetailsPolled(OrderDetails Details) : TrackerEvent
+{
+    public override TrackerTrigger Trigger => TrackerTrigger.OrderDetailsPolled;
+
+    internal override string? NamedTransactionId => null;
+}
+
+/// <summary>A timer message came due.</summary>
+/// <param name="ScheduledForVersion">The state version the timer was scheduled for; any other version makes it stale.</param>
+public sealed record TimerFired(long ScheduledForVersion) : TrackerEvent
+{
+    public override TrackerTrigger Trigger => TrackerTrigger.TimerFired;
+
+    internal override string? NamedTransactionId => null;
+}
+
+/// <summary>A poll failed (timeout, 5xx, <c>success:false</c>).</summary>
+/// <param name="Reason">Short and free of secrets, e.g. "HTTP 503"; it goes into the timeline.</param>
+public sealed record PollFailed(PollTarget Target, string Reason) : TrackerEvent
+{
+    public override TrackerTrigger Trigger => TrackerTrigger.PollFailed;
+
+    internal override string? NamedTransactionId => null;
+}

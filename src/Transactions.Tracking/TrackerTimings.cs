@@ -1,0 +1,67 @@
+namespace Transactions.Tracking;
+
+/// <summary>How long the tracker waits. Bindable from configuration; checked by <see cref="Validate"/>.</summary>
+public sealed record TrackerTimings
+{
+    public static TrackerTimings Default { get; } = new();
+
+    /// <summary>After a webhook or SDK result, how long to wait for the next one before polling.</summary>
+    public TimeSpan PollFallbackDelay { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>First delay between polls that bring nothing new; doubles up to <see cref="BackoffMax"/>.</summary>
+    public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>First delay after a failed poll; doubles up to <see cref="PollRetryMax"/>.</summary>
+    public TimeSpan PollRetryInitial { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan PollRetryMax { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long after expireAt an untouched transaction is declared expired.</summary>
+    public TimeSpan ExpiryGrace { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long after the signals say "all final" (or after the Gateway says COMPLETED, or the SDK reports an error)
+    /// to read the Gateway, giving it time to settle.
+    /// </summary>
+    public TimeSpan ConfirmDelay { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>AMO and limit orders outside market hours: wake this long after the next session opens.</summary>
+    public TimeSpan SessionOpenDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Limit orders open near the close: look this long after it, when the exchange has cancelled what is left.</summary>
+    public TimeSpan AfterCloseDelay { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        RequirePositive(PollFallbackDelay);
+        RequirePositive(BackoffInitial);
+        RequirePositive(PollRetryInitial);
+        RequireNotNegative(ExpiryGrace);
+        RequireNotNegative(ConfirmDelay);
+        RequireNotNegative(SessionOpenDelay);
+        RequireNotNegative(AfterCloseDelay);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BackoffMax, BackoffInitial);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PollRetryMax, PollRetryInitial);
+    }
+
+    internal TimeSpan Backoff(int idlePolls) => Exponential(BackoffInitial, BackoffMax, idlePolls);
+
+    internal TimeSpan PollRetry(int failures) => Exponential(PollRetryInitial, PollRetryMax, failures);
+
+    /// <summary>initial, initial, 2×initial, 4×initial, ... capped; n counts the attempts so far.</summary>
+    private static TimeSpan Exponential(TimeSpan initial, TimeSpan max, int n)
+    {
+        var doublings = Math.Clamp(n - 1, 0, 30);
+        var ticks = Math.Min((double)initial.Ticks * Math.Pow(2, doublings), max.Ticks);
+        return TimeSpan.FromTicks((long)ticks);
+    }
+
+    private static void RequirePositive(TimeSpan value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null) =>
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero, name);
+
+    private static void RequireNotNegative(TimeSpan value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null) =>
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, name);
+}
