@@ -146,7 +146,10 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
         {
             try
             {
-                side.Client.LingerState = new LingerOption(true, 0);
+                if (side.Client is { } socket)
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {

@@ -136,11 +136,12 @@ public sealed class UserLinkStore(StorageClients clients, TimeProvider time, ILo
     {
         try
         {
+            var partitionKey = ReverseKey(smallcaseAuthId);
             var claim = await _table.GetEntityIfExistsAsync<TableEntity>(
-                ReverseKey(smallcaseAuthId), ReverseRowKey, ["UserId"], cancellationToken).ConfigureAwait(false);
+                partitionKey, ReverseRowKey, ["UserId"], cancellationToken).ConfigureAwait(false);
             if (claim.HasValue && claim.Value!.GetString("UserId") == userId)
             {
-                await _table.DeleteEntityAsync(claim.Value.PartitionKey, claim.Value.RowKey, claim.Value.ETag, cancellationToken)
+                await _table.DeleteEntityAsync(partitionKey, ReverseRowKey, claim.Value.ETag, cancellationToken)
                     .ConfigureAwait(false);
             }
         }

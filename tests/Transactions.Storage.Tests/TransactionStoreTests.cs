@@ -1,0 +1,272 @@
+using Azure;
+using Gateway.Client.Orders;
+using Gateway.Client.Transactions;
+using Microsoft.Extensions.Logging.Abstractions;
+using TestSupport;
+
+namespace Transactions.Storage.Tests;
+
+public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(azurite)
+{
+    private TransactionStore Store => new(Clients, NullLogger<TransactionStore>.Instance);
+
+    [Fact]
+    public async Task InsertAsync_NewTransaction_GetReturnsEveryFieldVerbatim()
+    {
+        var record = NewRecord("TRX_round", "user-1", Start) with
+        {
+            StateJson = """{"phase":"Open","orders":[{"ticker":"ITC","note":"é ₹ 😀"}],"n":1.10}""",
+            NextWakeAt = Start.AddMinutes(15),
+        };
+
+        var insert = await Store.InsertAsync(record, Ct);
+        var stored = await Store.GetAsync("TRX_round", Ct);
+
+        Assert.Equal(WriteOutcome.Written, insert.Outcome);
+        Assert.NotNull(stored);
+        Assert.Equal(insert.ETag, stored.ETag);
+        Assert.Equal(record.StateJson, stored.Record.StateJson);
+        Assert.Equal(record.Securities, stored.Record.Securities);
+        Assert.Equal(record with { Securities = stored.Record.Securities }, stored.Record);
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownTransaction_ReturnsNull()
+    {
+        Assert.Null(await Store.GetAsync("TRX_missing", Ct));
+    }
+
+    [Fact]
+    public async Task InsertAsync_SameTransactionTwice_SecondIsAlreadyExists()
+    {
+        await Store.InsertAsync(NewRecord("TRX_dup", "user-1", Start), Ct);
+
+        var second = await Store.InsertAsync(NewRecord("TRX_dup", "user-2", Start) with { Status = "Other" }, Ct);
+
+        Assert.Equal(WriteOutcome.AlreadyExists, second.Outcome);
+        Assert.Equal("user-1", (await Store.GetAsync("TRX_dup", Ct))!.Record.UserId);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_WithCurrentETag_WritesAndReturnsNewETag()
+    {
+        var inserted = await Store.InsertAsync(NewRecord("TRX_rep", "user-1", Start), Ct);
+        var loaded = (await Store.GetAsync("TRX_rep", Ct))!;
+
+        var replaced = await Store.ReplaceAsync(
+            loaded.Record with { Status = "Placed", Version = 2, NextWakeAt = null, StateJson = "{\"v\":2}" }, loaded.ETag, Ct);
+
+        Assert.Equal(WriteOutcome.Written, replaced.Outcome);
+        Assert.NotEqual(inserted.ETag, replaced.ETag);
+        var reloaded = (await Store.GetAsync("TRX_rep", Ct))!;
+        Assert.Equal(("Placed", 2L, "{\"v\":2}"), (reloaded.Record.Status, reloaded.Record.Version, reloaded.Record.StateJson));
+        Assert.Null(reloaded.Record.NextWakeAt);
+        Assert.Equal(replaced.ETag, reloaded.ETag);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_WithStaleETag_ReturnsConflictAndKeepsTheWinner()
+    {
+        await Store.InsertAsync(NewRecord("TRX_race", "user-1", Start), Ct);
+        var webhookCopy = (await Store.GetAsync("TRX_race", Ct))!;
+        var timerCopy = (await Store.GetAsync("TRX_race", Ct))!;
+
+        var first = await Store.ReplaceAsync(webhookCopy.Record with { Status = "Placed", Version = 2 }, webhookCopy.ETag, Ct);
+        var second = await Store.ReplaceAsync(timerCopy.Record with { Status = "Expired", Version = 2 }, timerCopy.ETag, Ct);
+
+        Assert.Equal(WriteOutcome.Written, first.Outcome);
+        Assert.Equal(WriteOutcome.Conflict, second.Outcome);
+        Assert.Equal("Placed", (await Store.GetAsync("TRX_race", Ct))!.Record.Status);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_MissingRow_ReturnsNotFound()
+    {
+        await Store.InsertAsync(NewRecord("TRX_other", "user-1", Start), Ct);
+        var etag = (await Store.GetAsync("TRX_other", Ct))!.ETag;
+
+        var result = await Store.ReplaceAsync(NewRecord("TRX_gone", "user-1", Start), etag, Ct);
+
+        Assert.Equal(WriteOutcome.NotFound, result.Outcome);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_WithoutARealETag_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReplaceAsync(NewRecord("TRX_x", "u", Start), ETag.All, Ct));
+    }
+
+    [Fact]
+    public async Task InsertAsync_StateJsonOver64KiB_FailsClearlyAndWritesNothing()
+    {
+        var record = NewRecord("TRX_big", "user-1", Start) with { StateJson = new string('x', 32 * 1024 + 1) };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.InsertAsync(record, Ct));
+
+        Assert.Contains("StateJson", error.Message, StringComparison.Ordinal);
+        Assert.Null(await Store.GetAsync("TRX_big", Ct));
+    }
+
+    [Fact]
+    public async Task InsertAsync_StateJsonAtTheLimit_RoundTrips()
+    {
+        var state = "\"" + new string('s', 32 * 1024 - 2) + "\"";
+        await Store.InsertAsync(NewRecord("TRX_edge", "user-1", Start) with { StateJson = state }, Ct);
+
+        Assert.Equal(state, (await Store.GetAsync("TRX_edge", Ct))!.Record.StateJson);
+    }
+
+    [Fact]
+    public async Task ListForUserAsync_25RowsPageSize10_ReturnsThreePagesNewestFirst()
+    {
+        for (var i = 0; i < 25; i++)
+        {
+            await Store.InsertAsync(NewRecord($"TRX_{i:D2}", "pager", Start.AddMinutes(i)), Ct);
+        }
+
+        await Store.InsertAsync(NewRecord("TRX_someone_else", "other-user", Start), Ct);
+
+        var seen = new List<string>();
+        var pageSizes = new List<int>();
+        TransactionCursor? cursor = null;
+        do
+        {
+            var page = await Store.ListForUserAsync("pager", status: null, cursor, pageSize: 10, Ct);
+            pageSizes.Add(page.Items.Count);
+            seen.AddRange(page.Items.Select(i => i.TransactionId));
+
+            // The cursor survives the trip through a client as an opaque string.
+            cursor = page.Next is null ? null : Parse(page.Next.ToString());
+        }
+        while (cursor is not null);
+
+        Assert.Equal([10, 10, 5], pageSizes);
+        Assert.Equal(Enumerable.Range(0, 25).Reverse().Select(i => $"TRX_{i:D2}"), seen);
+    }
+
+    [Fact]
+    public async Task ListForUserAsync_StatusFilter_ReturnsOnlyMatchingRowsInFullPages()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            var status = i % 3 == 0 ? "Completed" : "Open";
+            await Store.InsertAsync(NewRecord($"TRX_s{i:D2}", "filter", Start.AddMinutes(i)) with { Status = status }, Ct);
+        }
+
+        var first = await Store.ListForUserAsync("filter", "Completed", after: null, pageSize: 3, Ct);
+        var second = await Store.ListForUserAsync("filter", "Completed", first.Next, pageSize: 3, Ct);
+
+        Assert.Equal(["TRX_s09", "TRX_s06", "TRX_s03"], first.Items.Select(i => i.TransactionId));
+        Assert.All(first.Items, i => Assert.Equal("Completed", i.Status));
+        Assert.Equal(["TRX_s00"], second.Items.Select(i => i.TransactionId));
+        Assert.Null(second.Next);
+    }
+
+    [Fact]
+    public async Task ListForUserAsync_AfterReplace_ShowsTheNewStatusWithoutASecondRead()
+    {
+        await Store.InsertAsync(NewRecord("TRX_idx", "indexed", Start), Ct);
+        var loaded = (await Store.GetAsync("TRX_idx", Ct))!;
+        var updatedAt = Start.AddMinutes(3);
+
+        await Store.ReplaceAsync(loaded.Record with { Status = "Completed", Version = 2, UpdatedAt = updatedAt }, loaded.ETag, Ct);
+        var page = await Store.ListForUserAsync("indexed", null, null, 10, Ct);
+
+        var item = Assert.Single(page.Items);
+        Assert.Equal(new TransactionSummary("TRX_idx", "Completed", Start, updatedAt, loaded.Record.ExpireAt), item);
+    }
+
+    [Fact]
+    public async Task SyncIndexAsync_OlderVersion_DoesNotOverwriteNewerIndexRow()
+    {
+        var record = NewRecord("TRX_ver", "versions", Start);
+        await Store.InsertAsync(record, Ct);
+        await Store.SyncIndexAsync(record with { Status = "Completed", Version = 5 }, Ct);
+
+        await Store.SyncIndexAsync(record with { Status = "Placed", Version = 4 }, Ct);
+
+        var item = Assert.Single((await Store.ListForUserAsync("versions", null, null, 10, Ct)).Items);
+        Assert.Equal("Completed", item.Status);
+    }
+
+    [Fact]
+    public async Task SyncIndexAsync_MissingIndexRow_RecreatesIt()
+    {
+        var record = NewRecord("TRX_repair", "repair", Start);
+        await Store.InsertAsync(record, Ct);
+        await Clients.Table(TableNames.UserTransactions).DeleteAsync(Ct);
+        await Clients.Table(TableNames.UserTransactions).CreateAsync(Ct);
+        Assert.Empty((await Store.ListForUserAsync("repair", null, null, 10, Ct)).Items);
+
+        await Store.SyncIndexAsync(record, Ct);
+
+        Assert.Equal("TRX_repair", Assert.Single((await Store.ListForUserAsync("repair", null, null, 10, Ct)).Items).TransactionId);
+    }
+
+    [Fact]
+    public async Task ListForUserAsync_UserIdWithReservedKeyCharacters_IsIsolatedPerUser()
+    {
+        await Store.InsertAsync(NewRecord("TRX_a", "tenant/alice#1", Start), Ct);
+        await Store.InsertAsync(NewRecord("TRX_b", "tenant%2Falice%231", Start), Ct);
+
+        var alice = await Store.ListForUserAsync("tenant/alice#1", null, null, 10, Ct);
+        var lookalike = await Store.ListForUserAsync("tenant%2Falice%231", null, null, 10, Ct);
+
+        Assert.Equal("TRX_a", Assert.Single(alice.Items).TransactionId);
+        Assert.Equal("TRX_b", Assert.Single(lookalike.Items).TransactionId);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not base64!")]
+    [InlineData("AAAA")]
+    [InlineData("MTIzX1RSWA")] // "123_TRX": too few tick digits
+    public void TransactionCursor_TryParse_RejectsAnythingItDidNotMake(string text)
+    {
+        Assert.False(TransactionCursor.TryParse(text, out _));
+    }
+
+    [Fact]
+    public async Task ListDueAsync_ReturnsOnlyRowsWhoseWakeTimeHasPassed()
+    {
+        await Store.InsertAsync(NewRecord("TRX_due", "u", Start) with { NextWakeAt = Start.AddMinutes(1), Version = 3 }, Ct);
+        await Store.InsertAsync(NewRecord("TRX_exact", "u", Start) with { NextWakeAt = Start.AddMinutes(5) }, Ct);
+        await Store.InsertAsync(NewRecord("TRX_later", "u", Start) with { NextWakeAt = Start.AddMinutes(6) }, Ct);
+        await Store.InsertAsync(NewRecord("TRX_final", "u", Start) with { NextWakeAt = null }, Ct);
+
+        var due = await Store.ListDueAsync(Start.AddMinutes(5), maxResults: 100, Ct);
+
+        Assert.Equal(
+            [new DueTransaction("TRX_due", Start.AddMinutes(1), 3), new DueTransaction("TRX_exact", Start.AddMinutes(5), 1)],
+            due.OrderBy(d => d.TransactionId, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ListDueAsync_MoreDueThanMax_ReturnsMax()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.InsertAsync(NewRecord($"TRX_m{i}", "u", Start) with { NextWakeAt = Start }, Ct);
+        }
+
+        Assert.Equal(2, (await Store.ListDueAsync(Start, maxResults: 2, Ct)).Count);
+    }
+
+    private static TransactionCursor Parse(string text) =>
+        TransactionCursor.TryParse(text, out var cursor) ? cursor : throw new InvalidOperationException("bad cursor " + text);
+
+    internal static TransactionRecord NewRecord(string transactionId, string userId, DateTimeOffset createdAt) => new()
+    {
+        TransactionId = transactionId,
+        UserId = userId,
+        NotesRef = NotesRefStore.NewReference(),
+        CreatedAt = createdAt,
+        ExpireAt = createdAt.AddMinutes(15),
+        Securities = [new SecurityOrder("RELIANCE", 10, TradeType.Buy), new SecurityOrder("ITC", 5, TradeType.Sell)],
+        Status = "Created",
+        StateJson = "{}",
+        NextWakeAt = createdAt.AddMinutes(15),
+        Version = 1,
+        UpdatedAt = createdAt,
+    };
+}
