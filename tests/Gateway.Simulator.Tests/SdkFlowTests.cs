@@ -1,0 +1,317 @@
+using System.Net;
+using Gateway.Client.Auth;
+using Gateway.Client.Orders;
+using Gateway.Client.Transactions;
+using Gateway.Client.Webhooks;
+using Gateway.Simulator.Api;
+using Gateway.Simulator.Engine;
+using Gateway.Simulator.Market;
+using Gateway.Simulator.Scenarios;
+using static Gateway.Simulator.Tests.TestSimulator;
+
+namespace Gateway.Simulator.Tests;
+
+public sealed class SdkFlowTests : SimulatorTestBase
+{
+    [Fact]
+    public async Task FullFlow_MixedBasketInSession_CompletesAndSendsVerifiableWebhooks()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 10), Sell("ITC", 5));
+
+        var opened = await Sim.StepAsync(id, "open");
+        var chosen = await Sim.StepAsync(id, "broker", new SdkBrokerChoice("kite"));
+        var loggedIn = await Sim.StepAsync(id, "login", new SdkLogin("AB1234"));
+        var usedDetails = await Sim.DetailsAsync(id);
+        var result = await Sim.ConfirmAsync(id);
+        await Sim.RunDueWorkAsync();
+
+        Assert.Equal(TransactionStatus.Initialized, opened.Status);
+        Assert.Equal("kite", chosen.Broker);
+        Assert.Equal(TransactionStatus.Used, loggedIn.Status);
+        Assert.Equal(TransactionStatus.Used, usedDetails.Status);
+        var authId = loggedIn.SmallcaseAuthId!;
+        Assert.Matches("^[0-9a-f]{24}$", authId);
+        Assert.Equal(authId, usedDetails.SmallcaseAuthId);
+
+        // The SDK result: the order response with a smallcaseAuthToken signed with the Secret.
+        Assert.Equal(id, result.TransactionId);
+        Assert.Equal("kite", result.Broker);
+        Assert.Equal("ref_9f2c", result.Notes);
+        var token = await new GatewayTokens(Secret, Sim.Running.Clock).VerifyAsync(result.SmallcaseAuthToken);
+        Assert.True(token.IsValid);
+        Assert.Equal(authId, token.Claims!.SmallcaseAuthId);
+        var batch = Assert.Single(result.OrderBatches);
+        Assert.Equal(BatchStatus.Completed, batch.Status);
+        Assert.Equal(OrderVariety.Regular, batch.Variety);
+        Assert.Equal(2, batch.Quantity);
+        Assert.Equal(2, batch.Filled);
+        Assert.Equal(10 * PriceBook.PriceOf("RELIANCE"), batch.BuyAmount);
+        Assert.Equal(5 * PriceBook.PriceOf("ITC"), batch.SellAmount);
+        Assert.Equal(FridayMorning, batch.CompletedDate);
+        Assert.All(batch.Orders, order =>
+        {
+            Assert.Equal(StockOrderStatus.Complete, order.Status);
+            Assert.Equal(order.Quantity, order.FilledQuantity);
+            Assert.Equal(OrderType.Market, order.OrderType);
+            Assert.NotNull(order.ExchangeOrderId);
+        });
+        Assert.Equal(TradeType.Sell, batch.Orders.Single(o => o.Tradingsymbol == "ITC").TransactionType);
+
+        var details = await Sim.DetailsAsync(id);
+        Assert.Equal(TransactionStatus.Completed, details.Status);
+        Assert.Equal("kite", details.Broker);
+        Assert.Equal(batch.BatchId, Assert.Single(await Sim.OrderBatchesAsync($"transactionId={id}")).BatchId);
+
+        // Webhooks: placed, then completed; each checksum verifies with the API secret and no other.
+        Assert.Equal(2, Sim.Webhooks.Hits.Count);
+        var placed = Sim.Webhooks.Hits[0].Body;
+        var completed = Sim.Webhooks.Hits[1].Body;
+        Assert.Equal(BatchStatus.Placed, placed.OrderBatches.Single().Status);
+        Assert.Equal(BatchStatus.Completed, completed.OrderBatches.Single().Status);
+        foreach (var webhook in new[] { placed, completed })
+        {
+            Assert.Equal(id, webhook.TransactionId);
+            Assert.Equal(authId, webhook.SmallcaseAuthId);
+            Assert.Equal("2026-11-27T05:30:00.000Z", webhook.Timestamp);
+            Assert.Equal(ChecksumFailure.None, WebhookChecksum.Verify(webhook, [ApiSecret]));
+            Assert.Equal(ChecksumFailure.Mismatch, WebhookChecksum.Verify(webhook, ["another-api-secret"]));
+        }
+    }
+
+    [Fact]
+    public async Task Edit_QuantityAndSideChanged_OrdersReflectTheEdit()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 10), Sell("ITC", 5));
+        await Sim.LoginAsync(id);
+
+        var edited = await Sim.StepAsync(id, "edit", new SdkEdit([Buy("ITC", 7), Buy("RELIANCE", 3)]));
+        var result = await Sim.ConfirmAsync(id);
+
+        Assert.Equal([Buy("RELIANCE", 3), Buy("ITC", 7)], edited.Securities);
+        var orders = result.OrderBatches.Single().Orders;
+        var itc = orders.Single(o => o.Tradingsymbol == "ITC");
+        Assert.Equal(TradeType.Buy, itc.TransactionType);
+        Assert.Equal(7, itc.Quantity);
+        Assert.Equal(7, itc.FilledQuantity);
+        Assert.Equal(3, orders.Single(o => o.Tradingsymbol == "RELIANCE").Quantity);
+        Assert.Equal(0m, result.OrderBatches.Single().SellAmount);
+    }
+
+    [Fact]
+    public async Task Edit_TickerNotInTheTransaction_Returns400AndChangesNothing()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 10));
+        await Sim.LoginAsync(id);
+
+        using var response = await Sim.SdkAsync(id, "edit", new SdkEdit([Buy("INFY", 1)]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal([Buy("RELIANCE", 10)], Sim.Truth(id).Securities);
+    }
+
+    [Fact]
+    public async Task Confirm_CreatedWithoutQuantities_NeedsAnEditFirst()
+    {
+        var id = await Sim.CreateAsync(new SecurityOrder("RELIANCE"));
+        await Sim.LoginAsync(id);
+
+        using var before = await Sim.SdkAsync(id, "confirm");
+        await Sim.StepAsync(id, "edit", new SdkEdit([Sell("RELIANCE", 4)]));
+        var result = await Sim.ConfirmAsync(id);
+
+        Assert.Equal(HttpStatusCode.Conflict, before.StatusCode);
+        Assert.Equal(4, result.OrderBatches.Single().Orders.Single().FilledQuantity);
+    }
+
+    [Fact]
+    public async Task Cancel_BeforeConfirm_ErroredUserCancelledAndFlowOver()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 10));
+        await Sim.LoginAsync(id);
+
+        var cancelled = await Sim.StepAsync(id, "cancel");
+        using var confirm = await Sim.SdkAsync(id, "confirm");
+        var details = await Sim.DetailsAsync(id);
+
+        Assert.Equal(TransactionStatus.Errored, cancelled.Status);
+        Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
+        Assert.Equal(TransactionStatus.Errored, details.Status);
+        Assert.Equal("user_cancelled", details.Details.Error!.Code);
+        Assert.Empty(await Sim.OrderBatchesAsync($"transactionId={id}"));
+    }
+
+    [Fact]
+    public async Task Open_AfterExpireAt_ErroredTransactionExpired()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 10));
+        await Sim.AdvanceAsync(TimeSpan.FromMinutes(16));
+
+        using var response = await Sim.SdkAsync(id, "open");
+        var details = await Sim.DetailsAsync(id);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("transaction_expired", (await JsonAsync(response)).GetProperty("code").GetString());
+        Assert.Equal(TransactionStatus.Errored, details.Status);
+        Assert.Equal(FlowErrors.TransactionExpired, details.Details.Error);
+    }
+
+    [Fact]
+    public async Task Confirm_AfterExpireAt_ErroredTransactionExpiredWithoutOrders()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 10));
+        await Sim.LoginAsync(id);
+        await Sim.AdvanceAsync(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+
+        using var response = await Sim.SdkAsync(id, "confirm");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("transaction_expired", (await Sim.DetailsAsync(id)).Details.Error!.Code);
+        Assert.Empty(Sim.Truth(id).Orders.OrderBatches);
+    }
+
+    [Fact]
+    public async Task Abandoned_PastExpireAt_StaysInitializedOrUsed()
+    {
+        var untouched = await Sim.CreateAsync(Buy("RELIANCE", 1));
+        var loggedIn = await Sim.CreateAsync(Buy("ITC", 1));
+        await Sim.LoginAsync(loggedIn);
+
+        await Sim.AdvanceAsync(TimeSpan.FromHours(2));
+
+        Assert.Equal(TransactionStatus.Initialized, (await Sim.DetailsAsync(untouched)).Status);
+        Assert.Equal(TransactionStatus.Used, (await Sim.DetailsAsync(loggedIn)).Status);
+    }
+
+    [Fact]
+    public async Task Login_SameBrokerAccountTwice_GetsTheSameSmallcaseAuthId()
+    {
+        var first = await Sim.CreateAsync(Buy("RELIANCE", 1));
+        var second = await Sim.CreateAsync(Buy("ITC", 1));
+        var third = await Sim.CreateAsync(Buy("INFY", 1));
+
+        var a = await Sim.LoginAsync(first, accountId: "AB1234");
+        var b = await Sim.LoginAsync(second, accountId: "AB1234");
+        var c = await Sim.LoginAsync(third, accountId: "ZZ9999");
+
+        Assert.Equal(a.SmallcaseAuthId, b.SmallcaseAuthId);
+        Assert.NotEqual(a.SmallcaseAuthId, c.SmallcaseAuthId);
+    }
+
+    [Fact]
+    public async Task Login_ConnectedUserWithTheirLinkedAccount_Succeeds()
+    {
+        var first = await Sim.CreateAsync(Buy("RELIANCE", 1));
+        var authId = (await Sim.LoginAsync(first, accountId: "AB1234")).SmallcaseAuthId!;
+        var connected = Sim.Connected(authId);
+        var second = await Sim.CreateAsync(connected, Buy("ITC", 1));
+
+        await Sim.StepAsync(second, "open", token: connected);
+        var loggedIn = await Sim.StepAsync(second, "login", token: connected);
+
+        Assert.Equal(TransactionStatus.Used, loggedIn.Status);
+        Assert.Equal(authId, loggedIn.SmallcaseAuthId);
+        Assert.Equal("kite", loggedIn.Broker);
+    }
+
+    [Fact]
+    public async Task Login_ConnectedUserWithAnotherBrokerAccount_ErroredUserMismatch()
+    {
+        var first = await Sim.CreateAsync(Buy("RELIANCE", 1));
+        var authId = (await Sim.LoginAsync(first, accountId: "AB1234")).SmallcaseAuthId!;
+        var connected = Sim.Connected(authId);
+        var second = await Sim.CreateAsync(connected, Buy("ITC", 1));
+
+        await Sim.StepAsync(second, "open", token: connected);
+        await Sim.StepAsync(second, "broker", new SdkBrokerChoice("kite"), connected);
+        using var response = await Sim.SdkAsync(second, "login", new SdkLogin("ZZ9999"), connected);
+        var details = await Sim.DetailsAsync(second, connected);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("user_mismatch", (await JsonAsync(response)).GetProperty("code").GetString());
+        Assert.Equal(TransactionStatus.Errored, details.Status);
+        Assert.Equal("user_mismatch", details.Details.Error!.Code);
+        Assert.Equal(authId, details.SmallcaseAuthId);
+    }
+
+    [Fact]
+    public async Task Confirm_BeforeLogin_Returns409AndChangesNothing()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 1));
+        await Sim.StepAsync(id, "open");
+
+        using var response = await Sim.SdkAsync(id, "confirm");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(TransactionStatus.Initialized, (await Sim.DetailsAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task Broker_BeforeOpen_Returns409()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 1));
+
+        using var response = await Sim.SdkAsync(id, "broker", new SdkBrokerChoice("kite"));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("kite-leprechaun", "kite-leprechaun")]
+    [InlineData("Upstox", "upstox")]
+    public async Task Broker_DocumentedKeyOrTestVariant_Accepted(string broker, string expected)
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 1));
+        await Sim.StepAsync(id, "open");
+
+        var view = await Sim.StepAsync(id, "broker", new SdkBrokerChoice(broker));
+
+        Assert.Equal(expected, view.Broker);
+    }
+
+    [Fact]
+    public async Task Broker_UnknownKey_Returns400()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 1));
+        await Sim.StepAsync(id, "open");
+
+        using var response = await Sim.SdkAsync(id, "broker", new SdkBrokerChoice("robinhood"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sdk_AnotherUsersTransaction_Returns404()
+    {
+        var id = await Sim.CreateAsync(Sim.Connected("aaaaaaaaaaaaaaaaaaaaaaaa"), Buy("RELIANCE", 1));
+
+        using var response = await Sim.SdkAsync(id, "open", token: Sim.Connected("bbbbbbbbbbbbbbbbbbbbbbbb"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.False(Sim.Truth(id).Opened);
+    }
+
+    [Fact]
+    public async Task Sdk_InvalidToken_Returns401()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 1));
+
+        using var response = await Sim.SdkAsync(id, "open", token: new GatewayTokens("other", Sim.Running.Clock).MintGuest());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Confirm_ScriptedSdkError_ErroredWithThatCode()
+    {
+        var id = await Sim.CreateAsync(Sell("ITC", 50));
+        await Sim.SetScenarioAsync(id, new Scenario { ConfirmError = new TransactionError("insufficient_holdings", "Not enough ITC to sell.") });
+        await Sim.LoginAsync(id);
+
+        using var response = await Sim.SdkAsync(id, "confirm");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var details = await Sim.DetailsAsync(id);
+        Assert.Equal(TransactionStatus.Errored, details.Status);
+        Assert.Equal(new TransactionError("insufficient_holdings", "Not enough ITC to sell."), details.Details.Error);
+    }
+}
