@@ -21,7 +21,7 @@ namespace Transactions.Tracking;
 /// FIXED or MARKEDCOMPLETE and the order was placed). Batches follow the same rule: an ERROR batch takes a later
 /// non-ERROR final batch status. A batch status never rewrites its stocks: stock status is trusted over batch status.</item>
 /// <item>Filled quantities (stock) and filled counts (batch) never decrease; the average price and the buy/sell amounts
-/// come from the snapshot that reported the highest fill.</item>
+/// come from the snapshot that reported the highest fill (between equal fills, the larger traded amount).</item>
 /// <item>A leg in <c>unplaced[]</c> never reached the broker: a non-final status there is recorded as ERROR.</item>
 /// <item>Batches whose transactionId names another transaction are skipped.</item>
 /// </list>
@@ -142,7 +142,9 @@ public sealed record TrackedOrders
 
         var order = StatusPrecedence.Compare(
             StatusPrecedence.Rank(incoming.Status), incoming.Status.Value, StatusPrecedence.Rank(stored.Status), stored.Status.Value);
-        var incomingWins = order > 0 || (order == 0 && incoming.Filled > stored.Filled);
+        // Between equal statuses, the snapshot with more orders filled, then with more traded, is the later one.
+        var incomingWins = order > 0
+            || (order == 0 && (incoming.Filled, incoming.BuyAmount + incoming.SellAmount).CompareTo((stored.Filled, stored.BuyAmount + stored.SellAmount)) > 0);
         var (winner, other) = incomingWins ? (incoming, stored) : (stored, incoming);
         var fill = incoming.Filled > stored.Filled ? incoming : stored.Filled > incoming.Filled ? stored : winner;
         batches[index] = winner with
