@@ -16,6 +16,9 @@ internal sealed class FakeSecretClient : SecretClient
     /// <summary>When set, every read throws this (an unreachable or forbidding vault).</summary>
     public Exception? Failure { get; set; }
 
+    /// <summary>When set, reads wait for it: a slow vault.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
     public int Reads { get; private set; }
 
     public override Uri VaultUri => Vault;
@@ -36,9 +39,14 @@ internal sealed class FakeSecretClient : SecretClient
         }
     }
 
-    public override Task<Response<KeyVaultSecret>> GetSecretAsync(
+    public override async Task<Response<KeyVaultSecret>> GetSecretAsync(
         string name, string? version = null, CancellationToken cancellationToken = default)
     {
+        if (Gate is { } gate)
+        {
+            await gate.Task;
+        }
+
         lock (_lock)
         {
             Reads++;
@@ -53,7 +61,7 @@ internal sealed class FakeSecretClient : SecretClient
             }
 
             var secret = SecretModelFactory.KeyVaultSecret(new SecretProperties(name), value);
-            return Task.FromResult(Response.FromValue(secret, new OkResponse()));
+            return Response.FromValue(secret, new OkResponse());
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using TestSupport;
 
 namespace Transactions.Storage.Tests;
 
@@ -115,6 +116,39 @@ public sealed class GatewaySecretsTests
         Assert.Equal(readsAfterFailure, _vault.Reads - 3); // only the one refresh after the back-off read the vault
         Assert.Equal("jwt-secret-1", beforeBackoff.Secret);
         Assert.Equal("jwt-secret-2", afterBackoff.Secret);
+    }
+
+    [Fact]
+    public async Task GetAsync_ConcurrentFirstCalls_LoadTheVaultOnce()
+    {
+        var source = Source();
+        _vault.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var calls = Enumerable.Range(0, 5).Select(_ => source.GetAsync(CancellationToken.None).AsTask()).ToList();
+        _vault.Gate.SetResult();
+        var results = await Task.WhenAll(calls);
+
+        Assert.All(results, r => Assert.Equal("api-secret-1", r.ApiSecret));
+        Assert.Equal(3, _vault.Reads);
+    }
+
+    [Fact]
+    public async Task GetAsync_WhileARefreshIsPending_ServesTheCachedCopyWithoutWaiting()
+    {
+        var source = Source();
+        await source.GetAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(6));
+        _vault.Set(KeyVaultGatewaySecrets.ApiSecretName, "api-secret-2");
+        _vault.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var duringRefresh = new[] { source.GetAsync(CancellationToken.None).AsTask(), source.GetAsync(CancellationToken.None).AsTask() };
+
+        Assert.All(duringRefresh, r => Assert.True(r.IsCompletedSuccessfully));
+        Assert.All(duringRefresh, r => Assert.Equal("api-secret-1", r.Result.ApiSecret));
+        _vault.Gate.SetResult();
+        await Eventually.Until(
+            async () => (await source.GetAsync(CancellationToken.None)).ApiSecret == "api-secret-2", TimeSpan.FromSeconds(10));
+        Assert.Equal(6, _vault.Reads); // the initial load and exactly one refresh
     }
 
     [Fact]

@@ -80,6 +80,22 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
     }
 
     [Fact]
+    public async Task ReplaceAsync_ConcurrentWritersWithOneETag_ExactlyOneWins()
+    {
+        await Store.InsertAsync(NewRecord("TRX_many", "user-1", Start), Ct);
+        var loaded = (await Store.GetAsync("TRX_many", Ct))!;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
+            Store.ReplaceAsync(loaded.Record with { Status = $"writer-{i}", Version = 2 }, loaded.ETag, Ct))));
+
+        var winner = Assert.Single(results, r => r.Outcome == WriteOutcome.Written);
+        Assert.Equal(5, results.Count(r => r.Outcome == WriteOutcome.Conflict));
+        var stored = (await Store.GetAsync("TRX_many", Ct))!;
+        Assert.Equal(winner.ETag, stored.ETag);
+        Assert.Equal($"writer-{Array.IndexOf(results, winner)}", stored.Record.Status);
+    }
+
+    [Fact]
     public async Task ReplaceAsync_MissingRow_ReturnsNotFound()
     {
         await Store.InsertAsync(NewRecord("TRX_other", "user-1", Start), Ct);

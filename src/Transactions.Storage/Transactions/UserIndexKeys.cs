@@ -17,7 +17,7 @@ internal static class UserIndexKeys
     public static bool IsWellFormedRowKey(string rowKey) =>
         rowKey.Length > TicksDigits + 1 &&
         rowKey.Length <= TableKeys.MaxKeyChars &&
-        rowKey.AsSpan(0, TicksDigits).ContainsAnyExceptInRange('0', '9') is false &&
+        !rowKey.AsSpan(0, TicksDigits).ContainsAnyExceptInRange('0', '9') &&
         rowKey[TicksDigits] == '_' &&
         !rowKey.AsSpan(TicksDigits + 1).ContainsAny("/\\#?") &&
         !rowKey.Any(char.IsControl);
