@@ -133,13 +133,16 @@ public sealed record SimulatorOptions
             problems.Add("Brokers must list at least one broker.");
         }
 
-        if (WebhookUrl is { IsAbsoluteUri: false })
+        if (WebhookUrl is not null && !IsHttpUrl(WebhookUrl))
         {
-            problems.Add("WebhookUrl must be an absolute URL.");
+            problems.Add("WebhookUrl must be an absolute http or https URL.");
         }
 
         return problems;
     }
+
+    public static bool IsHttpUrl(Uri url) =>
+        url is { IsAbsoluteUri: true } && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
 
     private static IReadOnlyList<T> List<T>(IConfiguration section, string key, IReadOnlyList<T> fallback) =>
         section.GetSection(key).Get<T[]>() is { Length: > 0 } configured ? configured : fallback;

@@ -247,7 +247,7 @@ public abstract class SimulatorTestBase : IAsyncLifetime
 
     public async Task InitializeAsync() => simulator = await TestSimulator.StartAsync(StartAt, Configure);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (simulator is not null)
         {

@@ -33,6 +33,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status to answer hit number n (1-based) with; 200 unless a test says otherwise.</summary>
     public Func<int, int> StatusFor { get; set; } = _ => StatusCodes.Status200OK;
 
+    /// <summary>Awaited after a hit is recorded and before it is answered: lets a test keep a delivery in flight.</summary>
+    public Func<Task> BeforeAnswer { get; set; } = () => Task.CompletedTask;
+
     public IReadOnlyList<ReceivedWebhook> Hits => [.. hits];
 
     /// <summary>Hits answered with a 2xx.</summary>
@@ -51,6 +54,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             var raw = await reader.ReadToEndAsync();
             var status = receiver.StatusFor(Interlocked.Increment(ref receiver.hitCount));
             receiver.hits.Enqueue(new ReceivedWebhook(raw, JsonSerializer.Deserialize<GatewayWebhook>(raw, GatewayJson.Options)!, status));
+            await receiver.BeforeAnswer();
             return Results.StatusCode(status);
         });
         await app.StartAsync();

@@ -55,9 +55,9 @@ internal static class ControlEndpoints
         sim.MapGet("/webhook", (Simulation simulation) => Json(new WebhookSetting(simulation.WebhookUrl)));
         sim.MapPut("/webhook", (WebhookSetting setting, Simulation simulation) =>
         {
-            if (setting.Url is { IsAbsoluteUri: false })
+            if (setting.Url is not null && !SimulatorOptions.IsHttpUrl(setting.Url))
             {
-                return Results.Problem("url must be an absolute URL, or null to stop webhooks.", statusCode: StatusCodes.Status400BadRequest);
+                return Results.Problem("url must be an absolute http or https URL, or null to stop webhooks.", statusCode: StatusCodes.Status400BadRequest);
             }
 
             simulation.WebhookUrl = setting.Url;

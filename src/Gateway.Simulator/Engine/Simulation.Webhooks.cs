@@ -26,9 +26,24 @@ public sealed partial class Simulation
             while (TakeNextDelivery() is { } next)
             {
                 var (delivery, due, url) = next;
-                var result = url is null
-                    ? new WebhookSendResult(null, "no webhook URL is configured")
-                    : await sender.SendAsync(url, delivery.Message.Body, cancellationToken).ConfigureAwait(false);
+                WebhookSendResult result;
+                try
+                {
+                    result = url is null
+                        ? new WebhookSendResult(null, "no webhook URL is configured")
+                        : await sender.SendAsync(url, delivery.Message.Body, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Not attempted after all: put it back so the next run sends it.
+                    lock (gate)
+                    {
+                        timeline.Add(due, delivery);
+                    }
+
+                    throw;
+                }
+
                 RecordAttempt(delivery, due, result);
             }
         }
@@ -62,6 +77,12 @@ public sealed partial class Simulation
     {
         lock (gate)
         {
+            if (!transactions.ContainsKey(delivery.Message.TransactionId))
+            {
+                // The simulator was reset while this was in flight.
+                return;
+            }
+
             var attempt = new WebhookAttempt(delivery.Copy, delivery.Attempt, at, result.StatusCode, result.Error);
             delivery.Message.Attempts.Add(attempt);
             var retryIndex = delivery.Attempt - 1;
