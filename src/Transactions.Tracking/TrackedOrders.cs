@@ -16,12 +16,14 @@ namespace Transactions.Tracking;
 /// A final status beats any non-final one, so a late PLACED after COMPLETE changes nothing.</item>
 /// <item>A final status other than ERROR is frozen: only missing identifiers (exchange order id, batch id, variety,
 /// order type) are filled in. A snapshot that contradicts it is reported as a <see cref="StockConflict"/>.</item>
-/// <item>The one exception to "final never changes": a stock whose final status is ERROR takes the data of a later
-/// snapshot in which that stock has a non-ERROR final status (smallcase corrected the leg, e.g. the batch became
-/// FIXED or MARKEDCOMPLETE and the order was placed). Batches follow the same rule: an ERROR batch takes a later
-/// non-ERROR final batch status. A batch status never rewrites its stocks: stock status is trusted over batch status.</item>
-/// <item>Filled quantities (stock) and filled counts (batch) never decrease; the average price and the buy/sell amounts
-/// come from the snapshot that reported the highest fill (between equal fills, the larger traded amount).</item>
+/// <item>The one exception to "final never changes": a stock whose status is ERROR takes the data of any snapshot in
+/// which that stock has a non-ERROR final status (smallcase corrected the leg, e.g. the batch became FIXED or
+/// MARKEDCOMPLETE and the order was placed), and is then frozen. A non-final status never replaces ERROR. Batches
+/// follow the same rule: an ERROR batch takes a non-ERROR final batch status. A batch status never rewrites its
+/// stocks: stock status is trusted over batch status.</item>
+/// <item>Filled quantities (stock) and filled counts (batch) never decrease; a stock's average price and a batch's buy/sell
+/// amounts come from the snapshot that reported the highest fill. Between batch snapshots with equal status and fill,
+/// the one with the larger traded amount is taken as the later one.</item>
 /// <item>A leg in <c>unplaced[]</c> never reached the broker: a non-final status there is recorded as ERROR.</item>
 /// <item>Batches whose transactionId names another transaction are skipped.</item>
 /// </list>
