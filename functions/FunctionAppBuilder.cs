@@ -1,8 +1,17 @@
+using FunctionApp.Auth;
 using FunctionApp.Hosting;
+using FunctionApp.Telemetry;
+using FunctionApp.Tracking;
+using FunctionApp.Transactions;
+using FunctionApp.Webhooks;
+using Gateway.Client.Http;
+using Gateway.Simulator.Hosting;
+using Transactions.Storage;
+using Transactions.Tracking;
 
 namespace FunctionApp;
 
-/// <summary>Builds the web app the Functions host (or the standalone runner) talks to.</summary>
+/// <summary>Builds the web app the Functions host (or, standalone, the app itself) drives.</summary>
 public static class FunctionAppBuilder
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -13,19 +22,82 @@ public static class FunctionAppBuilder
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         }
+        else if (LocalSettings.Find(Directory.GetCurrentDirectory()) is { } localSettings)
+        {
+            // Lowest precedence: command line and environment variables override the file.
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings.Read(localSettings) });
+        }
 
-        builder.Services.AddSingleton(mode);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton<IEnumerable<FunctionDefinition>>(FunctionCatalog.All);
-        builder.Services.AddSingleton<FunctionInvoker>();
-        builder.Services.AddOptions<StandaloneOptions>().BindConfiguration(StandaloneOptions.Section);
         configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+        var functions = FunctionCatalog.Create(configuration);
+        var simulator = EmbeddedSimulator.IsWanted(configuration) && !mode.UnderFunctionsHost ? EmbeddedSimulator.Start(configuration) : null;
+
+        var services = builder.Services;
+        services.AddSingleton(mode);
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DependencyFailureHandler>();
+        services.AddAppTelemetry(configuration);
+        services.AddUserAuthentication(configuration);
+        services.AddTransactionStorage(configuration);
+        services.AddGatewaySecrets(configuration);
+        services.AddGatewayClient(configuration.GetSection(GatewayOptions.SectionName));
+        services.AddSingleton(TrackerConfiguration.Timings(configuration));
+        services.AddSingleton(TrackerConfiguration.Calendar(configuration));
+        services.AddSingleton<TrackerEngine>();
+
+        services.AddSingleton<GatewaySessions>();
+        services.AddSingleton<TransactionCreation>();
+        services.AddSingleton<SdkResultIntake>();
+        services.AddSingleton<WebhookIntake>();
+        services.AddSingleton<TrackerScheduler>();
+        services.AddSingleton<OutcomePublisher>();
+        services.AddSingleton<TransactionTracker>();
+        services.AddScoped<TrackerEventsFunction>();
+        services.AddScoped<TrackerTimersFunction>();
+        services.AddScoped<TrackerReconcilerFunction>();
+
+        services.AddSingleton<IEnumerable<FunctionDefinition>>(functions);
+        services.AddSingleton<FunctionInvoker>();
+        services.AddSingleton<ITriggerQueues, StorageTriggerQueues>();
+        services.AddOptions<StandaloneOptions>().BindConfiguration(StandaloneOptions.Section);
+        services.AddHostedService<StorageStartup>();
+        if (!mode.UnderFunctionsHost)
+        {
+            services.AddHostedService<StandaloneTriggers>();
+        }
+
+        if (simulator is not null)
+        {
+            services.AddSingleton(simulator);
+        }
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapFunctions(FunctionCatalog.All);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapFunctions(functions);
+        if (simulator is not null)
+        {
+            EmbeddedSimulator.Attach(app, simulator, functions.OfType<HttpFunction>().Single(f => f.Name == "GatewayWebhook").Route);
+        }
+
         return app;
     }
+}
+
+/// <summary>Creates the app's tables and queues before anything listens (idempotent).</summary>
+internal sealed class StorageStartup(StorageInitializer initializer) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The trigger queues are the storage layer's (prefixed) queues.</summary>
+internal sealed class StorageTriggerQueues(StorageQueues queues) : ITriggerQueues
+{
+    public Azure.Storage.Queues.QueueClient Resolve(string queueName) => queues.Queue(queueName);
 }

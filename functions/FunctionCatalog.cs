@@ -1,13 +1,33 @@
 using FunctionApp.Api;
 using FunctionApp.Hosting;
+using FunctionApp.Tracking;
+using Transactions.Storage;
 
 namespace FunctionApp;
 
 /// <summary>Every function of the app, declared once (see <see cref="FunctionDefinition"/>).</summary>
 public static class FunctionCatalog
 {
-    public static IReadOnlyList<FunctionDefinition> All { get; } =
+    public const string DefaultWebhookRoute = "gateway/webhooks";
+
+    public static IReadOnlyList<FunctionDefinition> Create(string webhookRoute) =>
     [
-        new HttpFunction("Health", "health", ["GET"], HealthEndpoint.HandleAsync),
+        new HttpFunction("Health", "health", ["GET"], HealthEndpoint.CheckAsync),
+        new HttpFunction("CreateTransaction", "transactions", ["POST"], TransactionsApi.CreateAsync, RequiresUser: true),
+        new HttpFunction("ListTransactions", "transactions", ["GET"], TransactionsApi.ListAsync, RequiresUser: true),
+        new HttpFunction("GetTransaction", "transactions/{transactionId}", ["GET"], TransactionsApi.GetAsync, RequiresUser: true),
+        new HttpFunction("PostSdkResult", "transactions/{transactionId}/sdk-result", ["POST"], TransactionsApi.PostSdkResultAsync, RequiresUser: true),
+        new HttpFunction("CreateSessionToken", "session-token", ["POST"], TransactionsApi.CreateSessionTokenAsync, RequiresUser: true),
+        new HttpFunction("GatewayWebhook", webhookRoute, ["POST"], WebhookApi.ReceiveAsync),
+        new QueueFunction("TrackerEvents", QueueNames.TrackerEvents, typeof(TrackerEventsFunction)),
+        new QueueFunction("TrackerTimers", QueueNames.TrackerTimers, typeof(TrackerTimersFunction)),
+        new TimerFunction("TrackerReconciler", TrackerReconcilerFunction.Schedule, typeof(TrackerReconcilerFunction)),
     ];
+
+    public static IReadOnlyList<FunctionDefinition> Create(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var route = configuration["Webhooks:Route"];
+        return Create(string.IsNullOrWhiteSpace(route) ? DefaultWebhookRoute : route.Trim('/'));
+    }
 }

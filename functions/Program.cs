@@ -3,7 +3,8 @@ using FunctionApp.Hosting;
 
 if (args is ["--write-function-metadata", var scriptRoot])
 {
-    FunctionMetadata.WriteAll(FunctionCatalog.All, scriptRoot);
+    var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+    FunctionMetadata.WriteAll(FunctionCatalog.Create(settings), scriptRoot);
     return;
 }
 

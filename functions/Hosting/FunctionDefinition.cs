@@ -6,8 +6,11 @@ namespace FunctionApp.Hosting;
 /// </summary>
 public abstract record FunctionDefinition(string Name);
 
-/// <summary>An HTTP-triggered function. The host forwards the original request, so the route is served as is under <c>/api</c>.</summary>
-public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, Delegate Handler)
+/// <summary>
+/// An HTTP-triggered function. The host forwards the original request, so the route is served as is under <c>/api</c>.
+/// <see cref="RequiresUser"/> puts it behind the platform-user policy.
+/// </summary>
+public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, Delegate Handler, bool RequiresUser = false)
     : FunctionDefinition(Name)
 {
     public const string RoutePrefix = "api";

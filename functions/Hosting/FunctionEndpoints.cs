@@ -1,3 +1,5 @@
+using FunctionApp.Auth;
+
 namespace FunctionApp.Hosting;
 
 public static partial class FunctionEndpoints
@@ -15,7 +17,12 @@ public static partial class FunctionEndpoints
             switch (function)
             {
                 case HttpFunction http:
-                    app.MapMethods(http.Path, http.Methods, http.Handler).WithName(http.Name);
+                    var endpoint = app.MapMethods(http.Path, http.Methods, http.Handler).WithName(http.Name);
+                    if (http.RequiresUser)
+                    {
+                        endpoint.RequireAuthorization(UserAuthentication.Policy);
+                    }
+
                     break;
                 case QueueFunction queue:
                     app.MapPost($"/{queue.Name}", (HostInvocationRequest request, FunctionInvoker invoker, CancellationToken ct) =>

@@ -28,7 +28,7 @@ namespace Transactions.Storage;
 public sealed class TransactionStore(StorageClients clients, ILogger<TransactionStore> logger)
 {
     private const string TransactionRowKey = "tx";
-    private const int MaxPageSize = 100;
+    public const int MaxPageSize = 100;
     private const int IndexSyncAttempts = 3;
 
     private readonly TableClient _transactions = clients.Table(TableNames.Transactions);

@@ -1,0 +1,139 @@
+using System.Security.Claims;
+using FunctionApp.Auth;
+using FunctionApp.Transactions;
+using Gateway.Client.Http;
+using Gateway.Client.Json;
+using Transactions.Storage;
+using Transactions.Tracking;
+
+namespace FunctionApp.Api;
+
+/// <summary>The app-facing transaction endpoints; thin: bind, validate, call the service, map the result.</summary>
+public static class TransactionsApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const int MaxBodyBytes = 64 * 1024;
+    private const int DefaultPageSize = 20;
+
+    public static async Task<IResult> CreateAsync(
+        HttpRequest request, ClaimsPrincipal user, UserAuthOptions auth, TransactionCreation creation, CancellationToken cancellationToken)
+    {
+        var key = request.Headers[IdempotencyHeader].ToString();
+        if (!IdempotencyStore.IsValidKey(key))
+        {
+            return ApiProblems.Validation(IdempotencyHeader, $"An {IdempotencyHeader} header of 1-{IdempotencyStore.MaxKeyLength} characters (letters, digits, '_', '-', ':', '.') is required.");
+        }
+
+        var (status, bytes) = await JsonBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (status != JsonBody.ReadStatus.Ok)
+        {
+            return BodyProblem(status);
+        }
+
+        if (!JsonBody.TryParse<CreateTransactionCommand>(bytes, GatewayJson.Options, out var command, out var error))
+        {
+            return ApiProblems.Validation("body", error!);
+        }
+
+        var result = await creation.CreateAsync(user.UserId(auth), key, command!, cancellationToken);
+        return result switch
+        {
+            CreationResult.Created { Replayed: false } created => TypedResults.Created($"/api/transactions/{created.Response.TransactionId}", created.Response),
+            CreationResult.Created created => TypedResults.Ok(created.Response),
+            CreationResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
+            CreationResult.Concurrent => ApiProblems.Status(StatusCodes.Status409Conflict, "A request with this Idempotency-Key is still being processed.", "Retry after it finishes to get its result."),
+            CreationResult.KeyReused => ApiProblems.Status(StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used with a different request.", "Use a new key for a new transaction."),
+            CreationResult.Refused refused => ApiProblems.Status(
+                StatusCodes.Status422UnprocessableEntity,
+                "The Gateway refused the transaction.",
+                string.Join("; ", refused.Errors),
+                new Dictionary<string, object?> { ["errorType"] = refused.ErrorType }),
+            CreationResult.GatewayUnavailable unavailable => ApiProblems.Status(
+                unavailable.Kind == GatewayFailureKind.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+                "The smallcase Gateway could not create the transaction.",
+                "Retry with the same Idempotency-Key."),
+            _ => throw new InvalidOperationException($"Unhandled creation result {result.GetType().Name}."),
+        };
+    }
+
+    public static async Task<IResult> GetAsync(
+        string transactionId, ClaimsPrincipal user, UserAuthOptions auth, TransactionStore transactions, CancellationToken cancellationToken)
+    {
+        var stored = await transactions.GetAsync(transactionId, cancellationToken);
+        if (stored is null || !string.Equals(stored.Record.UserId, user.UserId(auth), StringComparison.Ordinal))
+        {
+            // Someone else's transaction is indistinguishable from a missing one.
+            return ApiProblems.NotFound("The transaction");
+        }
+
+        return TypedResults.Ok(TransactionView.From(stored.Record, TrackerStateJson.Deserialize(stored.Record.StateJson)));
+    }
+
+    public static async Task<IResult> ListAsync(
+        ClaimsPrincipal user, UserAuthOptions auth, TransactionStore transactions, string? status, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new List<Gateway.Client.Transactions.ValidationError>();
+        if (status is not null && !Enum.TryParse<TrackerPhase>(status, ignoreCase: false, out _))
+        {
+            errors.Add(new("status", $"Status must be one of {string.Join(", ", Enum.GetNames<TrackerPhase>())}."));
+        }
+
+        TransactionCursor? after = null;
+        if (cursor is not null && !TransactionCursor.TryParse(cursor, out after))
+        {
+            errors.Add(new("cursor", "The cursor is not one this API returned."));
+        }
+
+        var pageSize = limit ?? DefaultPageSize;
+        if (pageSize < 1 || pageSize > TransactionStore.MaxPageSize)
+        {
+            errors.Add(new("limit", $"Limit must be between 1 and {TransactionStore.MaxPageSize}."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var page = await transactions.ListForUserAsync(user.UserId(auth), status, after, pageSize, cancellationToken);
+        return TypedResults.Ok(new { items = page.Items, nextCursor = page.Next?.ToString() });
+    }
+
+    public static async Task<IResult> PostSdkResultAsync(
+        string transactionId, HttpRequest request, ClaimsPrincipal user, UserAuthOptions auth, SdkResultIntake intake, CancellationToken cancellationToken)
+    {
+        var (status, bytes) = await JsonBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (status != JsonBody.ReadStatus.Ok)
+        {
+            return BodyProblem(status);
+        }
+
+        if (!JsonBody.TryParse<SdkResultRequest>(bytes, GatewayJson.Options, out var result, out var error))
+        {
+            return ApiProblems.Validation("body", error!);
+        }
+
+        var receipt = await intake.RecordAsync(user.UserId(auth), transactionId, result!, cancellationToken);
+        return receipt.Outcome switch
+        {
+            SdkResultOutcome.Recorded => TypedResults.Accepted($"/api/transactions/{transactionId}", new { transactionId, recorded = true }),
+            SdkResultOutcome.NotFound => ApiProblems.NotFound("The transaction"),
+            SdkResultOutcome.TransactionMismatch => ApiProblems.Validation("transactionId", "The SDK result names another transaction."),
+            SdkResultOutcome.Empty => ApiProblems.Validation("body", "The SDK result has no smallcaseAuthToken, orders or error."),
+            SdkResultOutcome.TokenRejected => ApiProblems.Validation("smallcaseAuthToken", $"The smallcaseAuthToken failed verification ({receipt.TokenFailure})."),
+            SdkResultOutcome.AuthIdOwnedByAnotherUser => ApiProblems.Status(StatusCodes.Status409Conflict, "This broker account is linked to another user."),
+            _ => throw new InvalidOperationException($"Unhandled SDK result outcome {receipt.Outcome}."),
+        };
+    }
+
+    public static async Task<IResult> CreateSessionTokenAsync(
+        ClaimsPrincipal user, UserAuthOptions auth, GatewaySessions sessions, CancellationToken cancellationToken)
+    {
+        var session = await sessions.ForUserAsync(user.UserId(auth), cancellationToken);
+        return TypedResults.Ok(new { gatewayToken = session.GatewayToken, connected = session.Connected, broker = session.Broker, expiresAt = session.ExpiresAt });
+    }
+
+    public static IResult BodyProblem(JsonBody.ReadStatus status) => status == JsonBody.ReadStatus.TooLarge
+        ? ApiProblems.Status(StatusCodes.Status413PayloadTooLarge, "The request body is too large.")
+        : ApiProblems.Validation("body", "A JSON body is required.");
+}

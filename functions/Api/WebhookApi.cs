@@ -1,0 +1,31 @@
+using FunctionApp.Webhooks;
+using Transactions.Storage;
+
+namespace FunctionApp.Api;
+
+/// <summary>The function URL the Gateway posts webhooks to. 2xx only once the hit is durably stored.</summary>
+public static class WebhookApi
+{
+    public static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookIntake intake, CancellationToken cancellationToken)
+    {
+        var (status, bytes) = await JsonBody.ReadAsync(request, WebhookInbox.MaxBodyBytes, cancellationToken);
+        if (status != JsonBody.ReadStatus.Ok)
+        {
+            return TransactionsApi.BodyProblem(status);
+        }
+
+        var receipt = await intake.ReceiveAsync(bytes, cancellationToken);
+        return receipt.Rejection switch
+        {
+            WebhookRejection.None => TypedResults.Ok(new { received = true, duplicate = receipt.Duplicate }),
+            WebhookRejection.TooLarge => ApiProblems.Status(StatusCodes.Status413PayloadTooLarge, "The webhook body is too large."),
+            WebhookRejection.Malformed => ApiProblems.Validation("body", "The webhook body is not a JSON object."),
+            WebhookRejection.MissingTransactionId => ApiProblems.Validation("transactionId", "The webhook names no transaction."),
+            WebhookRejection.BadChecksum => ApiProblems.Status(StatusCodes.Status401Unauthorized, "The webhook checksum is missing or wrong.", receipt.ChecksumFailure.ToString()),
+            WebhookRejection.UnknownTransaction => ApiProblems.NotFound("The transaction"),
+            WebhookRejection.NotesMismatch => ApiProblems.Status(StatusCodes.Status403Forbidden, "The webhook's notes do not match the transaction."),
+            WebhookRejection.AuthIdOwnedByAnotherUser => ApiProblems.Status(StatusCodes.Status403Forbidden, "The webhook's smallcaseAuthId belongs to another user."),
+            _ => throw new InvalidOperationException($"Unhandled webhook rejection {receipt.Rejection}."),
+        };
+    }
+}

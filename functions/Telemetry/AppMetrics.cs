@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace FunctionApp.Telemetry;
+
+/// <summary>The app's own metrics; exported with the ASP.NET Core and HttpClient ones.</summary>
+public sealed class AppMetrics
+{
+    public const string MeterName = "SmallcaseGateway.Functions";
+
+    private readonly Counter<long> webhooks;
+    private readonly Counter<long> transitions;
+    private readonly Counter<long> poisoned;
+    private readonly Histogram<double> gatewayLatency;
+
+    public AppMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        webhooks = meter.CreateCounter<long>("gateway.webhooks", description: "Gateway webhooks received, by result (accepted, duplicate, or the rejection reason).");
+        transitions = meter.CreateCounter<long>("tracker.transitions", description: "Tracker state transitions, by from and to phase.");
+        poisoned = meter.CreateCounter<long>("queue.poisoned", description: "Messages moved to a poison queue after repeated failures.");
+        gatewayLatency = meter.CreateHistogram<double>("gateway.call.duration", unit: "ms", description: "Gateway API call latency, by operation and outcome.");
+    }
+
+    public void WebhookReceived(string result) => webhooks.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void TrackerTransition(string from, string to) =>
+        transitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
+
+    public void MessagePoisoned(string function) => poisoned.Add(1, new KeyValuePair<string, object?>("function", function));
+
+    public void GatewayCall(string operation, string outcome, TimeSpan duration) =>
+        gatewayLatency.Record(duration.TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static readonly ActivitySource ActivitySource = new(MeterName);
+}

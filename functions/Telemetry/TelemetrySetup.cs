@@ -1,0 +1,52 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace FunctionApp.Telemetry;
+
+public static class TelemetrySetup
+{
+    public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    public const string ConsoleSetting = "Telemetry:Console";
+
+    /// <summary>
+    /// OpenTelemetry traces and metrics for ASP.NET Core, HttpClient (the Gateway calls) and the app's own meter;
+    /// exported to Azure Monitor when its connection string is set, to the console when asked for.
+    /// </summary>
+    public static IServiceCollection AddAppTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var azureMonitor = configuration[AzureMonitorSetting];
+        var console = configuration.GetValue<bool>(ConsoleSetting);
+        services.AddSingleton<AppMetrics>();
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("smallcase-gateway-functions"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(AppMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (!string.IsNullOrWhiteSpace(azureMonitor))
+                {
+                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = azureMonitor);
+                }
+
+                if (console)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(AppMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (!string.IsNullOrWhiteSpace(azureMonitor))
+                {
+                    metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = azureMonitor);
+                }
+
+                if (console)
+                {
+                    metrics.AddConsoleExporter();
+                }
+            });
+        return services;
+    }
+}

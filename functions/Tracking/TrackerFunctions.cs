@@ -1,0 +1,80 @@
+using FunctionApp.Hosting;
+using Transactions.Storage;
+
+namespace FunctionApp.Tracking;
+
+/// <summary><c>tracker-events</c>: new inbox entries for a transaction.</summary>
+public sealed partial class TrackerEventsFunction(TransactionTracker tracker, ILogger<TrackerEventsFunction> logger) : IQueueFunctionHandler
+{
+    public Task HandleAsync(QueueInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        if (TrackerMessageJson.TryDeserialize<TrackerEventMessage>(invocation.MessageText) is not { TransactionId.Length: > 0 } message)
+        {
+            LogMalformed(logger, invocation.MessageId);
+            return Task.CompletedTask;
+        }
+
+        return tracker.ProcessInboxAsync(message.TransactionId, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Malformed tracker event message {MessageId} dropped")]
+    private static partial void LogMalformed(ILogger logger, string? messageId);
+}
+
+/// <summary><c>tracker-timers</c>: a tracker timer came due.</summary>
+public sealed partial class TrackerTimersFunction(TransactionTracker tracker, ILogger<TrackerTimersFunction> logger) : IQueueFunctionHandler
+{
+    public Task HandleAsync(QueueInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        if (TrackerMessageJson.TryDeserialize<TrackerTimerMessage>(invocation.MessageText) is not { TransactionId.Length: > 0 } timer)
+        {
+            LogMalformed(logger, invocation.MessageId);
+            return Task.CompletedTask;
+        }
+
+        return tracker.FireTimerAsync(timer, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Malformed tracker timer message {MessageId} dropped")]
+    private static partial void LogMalformed(ILogger logger, string? messageId);
+}
+
+/// <summary>
+/// Every minute: re-arms transactions whose timer is overdue (a lost or poisoned timer message) and sends outbox
+/// events that were recorded but not sent. Re-arming is safe because a timer for an old version is a no-op.
+/// </summary>
+public sealed partial class TrackerReconcilerFunction(
+    TransactionStore transactions,
+    TrackerScheduler scheduler,
+    OutcomePublisher publisher,
+    TimeProvider clock,
+    ILogger<TrackerReconcilerFunction> logger) : ITimerFunctionHandler
+{
+    public const string Schedule = "0 */1 * * * *";
+
+    /// <summary>How late a timer may be before it counts as lost (queue delivery is not to the second).</summary>
+    public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(2);
+
+    private const int BatchSize = 200;
+
+    public async Task HandleAsync(TimerInvocation invocation, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var overdue = await transactions.ListDueAsync(now - LostAfter, BatchSize, cancellationToken);
+        foreach (var due in overdue)
+        {
+            await scheduler.SendAsync(new TrackerTimerMessage(due.TransactionId, due.Version, now), cancellationToken);
+        }
+
+        var republished = await publisher.RepublishPendingAsync(BatchSize, cancellationToken);
+        if (overdue.Count > 0 || republished > 0)
+        {
+            LogReconciled(logger, overdue.Count, republished);
+        }
+    }
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Reconciler re-armed {Rearmed} overdue transactions and re-sent {Republished} outbox events")]
+    private static partial void LogReconciled(ILogger logger, int rearmed, int republished);
+}

@@ -1,0 +1,244 @@
+using System.Text.Json;
+using Gateway.Client.Auth;
+using Gateway.Client.Http;
+using Gateway.Client.Json;
+using Gateway.Client.Orders;
+using Gateway.Client.Transactions;
+using Gateway.Client.Webhooks;
+using FunctionApp.Telemetry;
+using Transactions.Storage;
+using Transactions.Tracking;
+
+namespace FunctionApp.Tracking;
+
+/// <summary>
+/// Drives the tracker engine against storage: load the row, apply one event, write it back with its ETag (on 412
+/// reload and re-apply), then publish, schedule, and poll the Gateway when the engine asks for it.
+/// Every step is idempotent, so any message may be delivered twice and the process may die between any two steps.
+/// </summary>
+public sealed partial class TransactionTracker(
+    TransactionStore transactions,
+    WebhookInbox inbox,
+    TrackerEngine engine,
+    TrackerScheduler scheduler,
+    OutcomePublisher publisher,
+    IGatewayClient gateway,
+    IGatewaySecretSource secrets,
+    AppMetrics metrics,
+    TimeProvider clock,
+    ILogger<TransactionTracker> logger)
+{
+    private const int MaxConcurrencyRetries = 10;
+
+    /// <summary>Applies every unprocessed inbox entry of the transaction, oldest first.</summary>
+    public async Task ProcessInboxAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        var entries = await inbox.ListUnprocessedAsync(transactionId, cancellationToken);
+        foreach (var entry in entries.OrderBy(e => e.ReceivedAt))
+        {
+            var trackerEvent = InboxPayload.ToTrackerEvent(entry.Body);
+            if (trackerEvent is null)
+            {
+                LogUnreadableInboxEntry(logger, transactionId, entry.DedupeKey);
+            }
+            else
+            {
+                await ApplyAsync(transactionId, trackerEvent, cancellationToken);
+            }
+
+            await inbox.MarkProcessedAsync(transactionId, entry.DedupeKey, cancellationToken);
+        }
+    }
+
+    /// <summary>A timer came due: chain it if it is early (7-day limit), else apply it and run any poll it asks for.</summary>
+    public async Task FireTimerAsync(TrackerTimerMessage timer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        if (timer.DueAt > clock.GetUtcNow())
+        {
+            await scheduler.SendAsync(timer, cancellationToken);
+            return;
+        }
+
+        var decision = await ApplyAsync(timer.TransactionId, new TimerFired(timer.Version), cancellationToken);
+        if (decision is null)
+        {
+            return;
+        }
+
+        var poll = decision.NextAction.Kind switch
+        {
+            TrackerActionKind.PollTransactionDetails => PollTarget.TransactionDetails,
+            TrackerActionKind.PollOrderDetails => PollTarget.OrderDetails,
+            _ => (PollTarget?)null,
+        };
+        if (poll is { } target)
+        {
+            await ApplyAsync(timer.TransactionId, await PollAsync(decision.State, target, cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Applies one event with optimistic concurrency and carries out its effects. Null when the transaction is unknown.
+    /// </summary>
+    public async Task<TrackerDecision?> ApplyAsync(string transactionId, TrackerEvent trackerEvent, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxConcurrencyRetries; attempt++)
+        {
+            var stored = await transactions.GetAsync(transactionId, cancellationToken);
+            if (stored is null)
+            {
+                LogUnknownTransaction(logger, transactionId, trackerEvent.Trigger);
+                return null;
+            }
+
+            var state = TrackerStateJson.Deserialize(stored.Record.StateJson);
+            var decision = engine.Apply(state, trackerEvent);
+            if (decision.Ignored != TrackerIgnoreReason.None)
+            {
+                LogIgnored(logger, transactionId, trackerEvent.Trigger, decision.Ignored);
+            }
+
+            if (!decision.Changed)
+            {
+                await FinishPublicationAsync(stored, cancellationToken);
+                return decision;
+            }
+
+            var written = await transactions.ReplaceAsync(ToRecord(stored.Record, decision.State), stored.ETag, cancellationToken);
+            if (written.Outcome == WriteOutcome.Conflict)
+            {
+                continue;
+            }
+
+            if (written.Outcome != WriteOutcome.Written)
+            {
+                LogUnknownTransaction(logger, transactionId, trackerEvent.Trigger);
+                return null;
+            }
+
+            metrics.TrackerTransition(state.Phase.ToString(), decision.State.Phase.ToString());
+            foreach (var conflict in decision.Conflicts)
+            {
+                LogConflict(logger, transactionId, conflict.Ticker, conflict.KeptStatus.Value, conflict.IgnoredStatus.Value);
+            }
+
+            await publisher.PublishStockChangesAsync(stored.Record.UserId, decision.State, decision.StockChanges, cancellationToken);
+            await FinishPublicationAsync(new StoredTransaction(ToRecord(stored.Record, decision.State), written.ETag), cancellationToken);
+            await scheduler.ScheduleAsync(decision.State, decision.NextAction, cancellationToken);
+            return decision;
+        }
+
+        throw new InvalidOperationException($"Transaction {transactionId} kept changing under {MaxConcurrencyRetries} attempts; the message will be retried.");
+    }
+
+    /// <summary>Publishes a final outcome that is still pending, then clears the flag (exactly one outcome event per transaction).</summary>
+    private async Task FinishPublicationAsync(StoredTransaction stored, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxConcurrencyRetries; attempt++)
+        {
+            var state = TrackerStateJson.Deserialize(stored.Record.StateJson);
+            if (!state.OutcomePublicationPending || TrackerOutcome.From(state) is not { } outcome)
+            {
+                return;
+            }
+
+            await publisher.PublishOutcomeAsync(stored.Record.UserId, outcome, cancellationToken);
+            var published = engine.MarkOutcomePublished(state);
+            var written = await transactions.ReplaceAsync(ToRecord(stored.Record, published), stored.ETag, cancellationToken);
+            if (written.Outcome != WriteOutcome.Conflict)
+            {
+                return;
+            }
+
+            stored = await transactions.GetAsync(state.TransactionId, cancellationToken) ?? throw new InvalidOperationException("The transaction row vanished.");
+        }
+    }
+
+    private async Task<TrackerEvent> PollAsync(TrackedTransaction state, PollTarget target, CancellationToken cancellationToken)
+    {
+        var token = await TokenForAsync(state, cancellationToken);
+        var started = clock.GetTimestamp();
+        try
+        {
+            TrackerEvent polled = target == PollTarget.OrderDetails
+                ? new OrderDetailsPolled(await gateway.GetOrderDetailsAsync(state.TransactionId, token, cancellationToken))
+                : new TransactionDetailsPolled(await gateway.GetTransactionDetailsAsync(state.TransactionId, token, cancellationToken));
+            metrics.GatewayCall(target.ToString(), "ok", clock.GetElapsedTime(started));
+            return polled;
+        }
+        catch (GatewayApiException ex)
+        {
+            metrics.GatewayCall(target.ToString(), ex.Kind.ToString(), clock.GetElapsedTime(started));
+            LogPollFailed(logger, state.TransactionId, target, ex.Kind, (int?)ex.StatusCode);
+            return new PollFailed(target, ex.StatusCode is { } status ? $"{ex.Kind} (HTTP {(int)status})" : ex.Kind.ToString());
+        }
+    }
+
+    /// <summary>A connected token sees only its own transactions; before the user has logged in, a guest token.</summary>
+    private async Task<string> TokenForAsync(TrackedTransaction state, CancellationToken cancellationToken)
+    {
+        var tokens = new GatewayTokens((await secrets.GetAsync(cancellationToken)).Secret, clock);
+        return state.SmallcaseAuthId is { Length: > 0 } authId ? tokens.MintConnected(authId, TimeSpan.FromMinutes(5)) : tokens.MintGuest(TimeSpan.FromMinutes(5));
+    }
+
+    private TransactionRecord ToRecord(TransactionRecord current, TrackedTransaction state) => current with
+    {
+        Status = state.Phase.ToString(),
+        StateJson = TrackerStateJson.Serialize(state),
+        // A final outcome still to publish keeps the row due, so the reconciler finds it after a crash.
+        NextWakeAt = state.NextWakeAt ?? (state.OutcomePublicationPending ? state.FinishedAt : null),
+        Version = state.Version,
+        UpdatedAt = clock.GetUtcNow(),
+    };
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Tracker event {Trigger} for unknown transaction {TransactionId} dropped")]
+    private static partial void LogUnknownTransaction(ILogger logger, string transactionId, TrackerTrigger trigger);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Tracker event {Trigger} for {TransactionId} ignored: {Reason}")]
+    private static partial void LogIgnored(ILogger logger, string transactionId, TrackerTrigger trigger, TrackerIgnoreReason reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Order snapshot for {TransactionId} contradicted final data of {Ticker}: kept {Kept}, ignored {Ignored}")]
+    private static partial void LogConflict(ILogger logger, string transactionId, string ticker, string kept, string ignored);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Gateway poll {Target} for {TransactionId} failed ({Kind}, HTTP {StatusCode}); backing off")]
+    private static partial void LogPollFailed(ILogger logger, string transactionId, PollTarget target, GatewayFailureKind kind, int? statusCode);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Inbox entry {DedupeKey} of {TransactionId} is unreadable; skipped")]
+    private static partial void LogUnreadableInboxEntry(ILogger logger, string transactionId, string dedupeKey);
+}
+
+/// <summary>
+/// What the inbox holds: a verified webhook's raw body, or an SDK result the app posted, wrapped with the
+/// smallcaseAuthId the endpoint verified from its <c>smallcaseAuthToken</c>.
+/// </summary>
+public sealed record SdkResultEnvelope(OrderResponse? SdkResult, string? VerifiedSmallcaseAuthId, TransactionError? Error);
+
+public static class InboxPayload
+{
+    public static byte[] ForSdkResult(SdkResultEnvelope envelope) => JsonSerializer.SerializeToUtf8Bytes(envelope, GatewayJson.Options);
+
+    public static TrackerEvent? ToTrackerEvent(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            if (document.RootElement.TryGetProperty("sdkResult", out _) || document.RootElement.TryGetProperty("verifiedSmallcaseAuthId", out _))
+            {
+                var envelope = document.RootElement.Deserialize<SdkResultEnvelope>(GatewayJson.Options)!;
+                return new SdkResultReceived(envelope.SdkResult, envelope.VerifiedSmallcaseAuthId, envelope.Error);
+            }
+
+            return new WebhookReceived(document.RootElement.Deserialize<GatewayWebhook>(GatewayJson.Options)!);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

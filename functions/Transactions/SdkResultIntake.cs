@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+using Gateway.Client.Auth;
+using Gateway.Client.Orders;
+using Gateway.Client.Transactions;
+using FunctionApp.Tracking;
+using Transactions.Storage;
+
+namespace FunctionApp.Transactions;
+
+/// <summary>What the Gateway SDK returned to the app: the order response, or an error such as <c>user_cancelled</c>.</summary>
+public sealed record SdkResultRequest : OrderResponse
+{
+    [JsonConverter(typeof(TransactionErrorConverter))]
+    public TransactionError? Error { get; init; }
+}
+
+public enum SdkResultOutcome
+{
+    Recorded,
+    NotFound,
+    TransactionMismatch,
+    Empty,
+    TokenRejected,
+    AuthIdOwnedByAnotherUser,
+}
+
+public sealed record SdkResultReceipt(SdkResultOutcome Outcome, TokenFailure TokenFailure = TokenFailure.None);
+
+/// <summary>
+/// Records what the app reports from the SDK: verifies the <c>smallcaseAuthToken</c> with the Secret, links its
+/// smallcaseAuthId to the user (never to two users), and hands the orders to the tracker as a signal. The SDK result
+/// runs on the user's device, so it never decides a final status on its own.
+/// </summary>
+public sealed class SdkResultIntake(
+    TransactionStore transactions,
+    UserLinkStore links,
+    WebhookInbox inbox,
+    TrackerScheduler scheduler,
+    IGatewaySecretSource secrets,
+    TimeProvider clock)
+{
+    public async Task<SdkResultReceipt> RecordAsync(string userId, string transactionId, SdkResultRequest result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var stored = await transactions.GetAsync(transactionId, cancellationToken);
+        if (stored is null || !string.Equals(stored.Record.UserId, userId, StringComparison.Ordinal))
+        {
+            return new SdkResultReceipt(SdkResultOutcome.NotFound);
+        }
+
+        if (result.TransactionId is { Length: > 0 } named && !string.Equals(named, transactionId, StringComparison.Ordinal))
+        {
+            return new SdkResultReceipt(SdkResultOutcome.TransactionMismatch);
+        }
+
+        if (string.IsNullOrEmpty(result.SmallcaseAuthToken) && result.Error is null && result.OrderBatches.Count == 0)
+        {
+            return new SdkResultReceipt(SdkResultOutcome.Empty);
+        }
+
+        string? authId = null;
+        if (!string.IsNullOrEmpty(result.SmallcaseAuthToken))
+        {
+            var verified = await new GatewayTokens((await secrets.GetAsync(cancellationToken)).Secret, clock).VerifyAsync(result.SmallcaseAuthToken);
+            if (!verified.IsValid || verified.Claims!.SmallcaseAuthId is null)
+            {
+                return new SdkResultReceipt(SdkResultOutcome.TokenRejected, verified.IsValid ? TokenFailure.MissingIdentity : verified.Failure);
+            }
+
+            authId = verified.Claims.SmallcaseAuthId;
+            if (await links.LinkAsync(userId, authId, result.Broker, cancellationToken) == LinkOutcome.LinkedToAnotherUser)
+            {
+                return new SdkResultReceipt(SdkResultOutcome.AuthIdOwnedByAnotherUser);
+            }
+        }
+
+        // The token is a credential: it is verified above and not kept.
+        var orders = new OrderResponse { TransactionId = transactionId, Broker = result.Broker, Notes = result.Notes, OrderBatches = result.OrderBatches };
+        await inbox.TryAddAsync(transactionId, InboxPayload.ForSdkResult(new SdkResultEnvelope(orders, authId, result.Error)), cancellationToken);
+        await scheduler.NotifyInboxAsync(transactionId, cancellationToken);
+        return new SdkResultReceipt(SdkResultOutcome.Recorded);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Gateway.Client.Http;
+using Gateway.Client.Transactions;
+using FunctionApp.Tracking;
+using Transactions.Storage;
+using Transactions.Tracking;
+
+namespace FunctionApp.Transactions;
+
+/// <summary>What the app sends to create a transaction: one security, or a basket mixing BUY and SELL.</summary>
+public sealed record CreateTransactionCommand(IReadOnlyList<SecurityOrder>? Securities);
+
+/// <summary>What the app gets back. The token is minted per response and never stored.</summary>
+public sealed record CreatedTransactionResponse(string TransactionId, string GatewayToken, DateTimeOffset ExpireAt, string? Broker);
+
+public abstract record CreationResult
+{
+    public sealed record Created(CreatedTransactionResponse Response, bool Replayed) : CreationResult;
+
+    public sealed record Invalid(IReadOnlyList<ValidationError> Errors) : CreationResult;
+
+    /// <summary>The same idempotency key is being processed right now.</summary>
+    public sealed record Concurrent : CreationResult;
+
+    /// <summary>The idempotency key was used with a different request.</summary>
+    public sealed record KeyReused : CreationResult;
+
+    /// <summary>The Gateway refused the transaction (its validation or business rules).</summary>
+    public sealed record Refused(string? ErrorType, IReadOnlyList<string> Errors) : CreationResult;
+
+    /// <summary>The Gateway could not be reached or answered with an error; the app may retry with the same key.</summary>
+    public sealed record GatewayUnavailable(GatewayFailureKind Kind) : CreationResult;
+}
+
+/// <summary>
+/// Creates a Gateway transaction for a user, exactly once per idempotency key: records the notes reference first (so
+/// every webhook maps back to the user), creates the transaction, stores it and starts its tracker.
+/// </summary>
+public sealed partial class TransactionCreation(
+    IdempotencyStore idempotency,
+    NotesRefStore notesRefs,
+    TransactionStore transactions,
+    IGatewayClient gateway,
+    GatewaySessions sessions,
+    TrackerEngine engine,
+    TrackerScheduler scheduler,
+    TimeProvider clock,
+    ILogger<TransactionCreation> logger)
+{
+    private sealed record StoredResponse(string TransactionId, DateTimeOffset ExpireAt);
+
+    public async Task<CreationResult> CreateAsync(string userId, string idempotencyKey, CreateTransactionCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var request = new CreateTransactionRequest(command.Securities ?? []);
+        var errors = TransactionRequestValidator.Validate(request);
+        if (errors.Count > 0)
+        {
+            return new CreationResult.Invalid(errors);
+        }
+
+        var requestHash = IdempotencyStore.HashRequest(JsonSerializer.SerializeToUtf8Bytes(request.Securities, GatewayJsonOptions));
+        var begin = await idempotency.TryBeginAsync(userId, idempotencyKey, requestHash, cancellationToken);
+        switch (begin.Outcome)
+        {
+            case IdempotencyOutcome.InProgress:
+                return new CreationResult.Concurrent();
+            case IdempotencyOutcome.HashMismatch:
+                return new CreationResult.KeyReused();
+            case IdempotencyOutcome.Completed:
+                var stored = JsonSerializer.Deserialize<StoredResponse>(begin.Response!.Body, GatewayJsonOptions)!;
+                var session = await sessions.ForUserAsync(userId, cancellationToken);
+                return new CreationResult.Created(new CreatedTransactionResponse(stored.TransactionId, session.GatewayToken, stored.ExpireAt, session.Broker), Replayed: true);
+        }
+
+        try
+        {
+            var result = await CreateOnceAsync(userId, request, cancellationToken);
+            if (result is CreationResult.Created created)
+            {
+                var body = JsonSerializer.Serialize(new StoredResponse(created.Response.TransactionId, created.Response.ExpireAt), GatewayJsonOptions);
+                await idempotency.CompleteAsync(userId, idempotencyKey, StatusCodes.Status201Created, body, begin.ETag, cancellationToken);
+            }
+            else
+            {
+                await idempotency.AbandonAsync(userId, idempotencyKey, begin.ETag, cancellationToken);
+            }
+
+            return result;
+        }
+        catch
+        {
+            // Let the app retry with the same key; if storage is down this fails too and the lease expires instead.
+            await TryAbandonAsync(userId, idempotencyKey, begin.ETag);
+            throw;
+        }
+    }
+
+    private async Task<CreationResult> CreateOnceAsync(string userId, CreateTransactionRequest request, CancellationToken cancellationToken)
+    {
+        var session = await sessions.ForUserAsync(userId, cancellationToken);
+        var notesRef = await notesRefs.CreateAsync(userId, cancellationToken);
+        CreatedTransaction created;
+        try
+        {
+            created = await gateway.CreateTransactionAsync(request with { Notes = notesRef.NotesRef }, session.GatewayToken, cancellationToken);
+        }
+        catch (GatewayValidationException ex)
+        {
+            return new CreationResult.Invalid(ex.Errors);
+        }
+        catch (GatewayApiException ex) when (ex.Kind == GatewayFailureKind.Rejected)
+        {
+            return new CreationResult.Refused(ex.ErrorType, ex.Errors);
+        }
+        catch (GatewayApiException ex)
+        {
+            LogGatewayCreateFailed(logger, ex.Kind, (int?)ex.StatusCode);
+            return new CreationResult.GatewayUnavailable(ex.Kind);
+        }
+
+        await notesRefs.AttachTransactionAsync(notesRef.NotesRef, created.TransactionId, cancellationToken);
+        var start = engine.Start(created.TransactionId, created.ExpireAt);
+        var now = clock.GetUtcNow();
+        await transactions.InsertAsync(
+            new TransactionRecord
+            {
+                TransactionId = created.TransactionId,
+                UserId = userId,
+                NotesRef = notesRef.NotesRef,
+                CreatedAt = now,
+                ExpireAt = created.ExpireAt,
+                Securities = request.Securities,
+                Status = start.State.Phase.ToString(),
+                StateJson = TrackerStateJson.Serialize(start.State),
+                NextWakeAt = start.State.NextWakeAt,
+                Version = start.State.Version,
+                UpdatedAt = now,
+            },
+            cancellationToken);
+        await scheduler.ScheduleAsync(start.State, start.NextAction, cancellationToken);
+        LogCreated(logger, created.TransactionId, request.Securities.Count);
+        return new CreationResult.Created(new CreatedTransactionResponse(created.TransactionId, session.GatewayToken, created.ExpireAt, session.Broker), Replayed: false);
+    }
+
+    private async Task TryAbandonAsync(string userId, string idempotencyKey, Azure.ETag etag)
+    {
+        try
+        {
+            await idempotency.AbandonAsync(userId, idempotencyKey, etag, CancellationToken.None);
+        }
+        catch (Azure.RequestFailedException)
+        {
+            // The lease expires on its own.
+        }
+    }
+
+    private static JsonSerializerOptions GatewayJsonOptions => Gateway.Client.Json.GatewayJson.Options;
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Created transaction {TransactionId} with {SecurityCount} securities")]
+    private static partial void LogCreated(ILogger logger, string transactionId, int securityCount);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Gateway create failed ({Kind}, HTTP {StatusCode}); the app may retry with the same idempotency key")]
+    private static partial void LogGatewayCreateFailed(ILogger logger, GatewayFailureKind kind, int? statusCode);
+}

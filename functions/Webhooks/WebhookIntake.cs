@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Gateway.Client.Auth;
+using Gateway.Client.Json;
+using Gateway.Client.Webhooks;
+using FunctionApp.Telemetry;
+using FunctionApp.Tracking;
+using Transactions.Storage;
+
+namespace FunctionApp.Webhooks;
+
+public enum WebhookRejection
+{
+    None,
+    Malformed,
+    TooLarge,
+    MissingTransactionId,
+    BadChecksum,
+    UnknownTransaction,
+    NotesMismatch,
+    AuthIdOwnedByAnotherUser,
+}
+
+public sealed record WebhookReceipt(WebhookRejection Rejection, bool Duplicate = false, ChecksumFailure ChecksumFailure = ChecksumFailure.None)
+{
+    public bool Accepted => Rejection == WebhookRejection.None;
+}
+
+/// <summary>
+/// Receives a Gateway webhook: verify, store once, hand to the tracker, acknowledge. Nothing is stored for a rejected
+/// hit; a storage failure propagates (the endpoint answers 503 so the Gateway retries) and is never acknowledged.
+/// </summary>
+/// <remarks>
+/// The checksum covers only timestamp + smallcaseAuthId, so the hit must also name a transaction we created, carry
+/// that transaction's notes reference when it carries notes, and come from a smallcaseAuthId that no other user owns.
+/// Its order data is then a signal for the tracker, which confirms final outcomes with the Gateway.
+/// </remarks>
+public sealed partial class WebhookIntake(
+    IGatewaySecretSource secrets,
+    TransactionStore transactions,
+    UserLinkStore links,
+    WebhookInbox inbox,
+    TrackerScheduler scheduler,
+    AppMetrics metrics,
+    ILogger<WebhookIntake> logger)
+{
+    public async Task<WebhookReceipt> ReceiveAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var receipt = await VerifyAndStoreAsync(body, cancellationToken);
+        metrics.WebhookReceived(receipt.Accepted ? (receipt.Duplicate ? "duplicate" : "accepted") : receipt.Rejection.ToString());
+        if (!receipt.Accepted)
+        {
+            LogRejected(logger, receipt.Rejection, receipt.ChecksumFailure);
+        }
+
+        return receipt;
+    }
+
+    private async Task<WebhookReceipt> VerifyAndStoreAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (body.Length > WebhookInbox.MaxBodyBytes)
+        {
+            return new WebhookReceipt(WebhookRejection.TooLarge);
+        }
+
+        GatewayWebhook? webhook;
+        try
+        {
+            webhook = JsonSerializer.Deserialize<GatewayWebhook>(body.Span, GatewayJson.Options);
+        }
+        catch (JsonException)
+        {
+            return new WebhookReceipt(WebhookRejection.Malformed);
+        }
+
+        if (webhook is null)
+        {
+            return new WebhookReceipt(WebhookRejection.Malformed);
+        }
+
+        var checksum = WebhookChecksum.Verify(webhook, (await secrets.GetAsync(cancellationToken)).WebhookKeys);
+        if (checksum != ChecksumFailure.None)
+        {
+            return new WebhookReceipt(WebhookRejection.BadChecksum, ChecksumFailure: checksum);
+        }
+
+        if (string.IsNullOrEmpty(webhook.TransactionId))
+        {
+            return new WebhookReceipt(WebhookRejection.MissingTransactionId);
+        }
+
+        var stored = await transactions.GetAsync(webhook.TransactionId, cancellationToken);
+        if (stored is null)
+        {
+            return new WebhookReceipt(WebhookRejection.UnknownTransaction);
+        }
+
+        if (!string.IsNullOrEmpty(webhook.Notes) && !string.Equals(webhook.Notes, stored.Record.NotesRef, StringComparison.Ordinal))
+        {
+            return new WebhookReceipt(WebhookRejection.NotesMismatch);
+        }
+
+        var owner = await links.GetOwnerAsync(webhook.SmallcaseAuthId!, cancellationToken);
+        if (owner is not null && !string.Equals(owner, stored.Record.UserId, StringComparison.Ordinal))
+        {
+            return new WebhookReceipt(WebhookRejection.AuthIdOwnedByAnotherUser);
+        }
+
+        var added = await inbox.TryAddAsync(webhook.TransactionId, body, cancellationToken);
+        if (added.Outcome == InboxAddOutcome.TooLarge)
+        {
+            return new WebhookReceipt(WebhookRejection.TooLarge);
+        }
+
+        // Also on a duplicate: the first delivery may have been stored but not handed over (the sender then retried).
+        await scheduler.NotifyInboxAsync(webhook.TransactionId, cancellationToken);
+        return new WebhookReceipt(WebhookRejection.None, Duplicate: added.Outcome == InboxAddOutcome.Duplicate);
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Webhook rejected: {Rejection} (checksum: {ChecksumFailure})")]
+    private static partial void LogRejected(ILogger logger, WebhookRejection rejection, ChecksumFailure checksumFailure);
+}
