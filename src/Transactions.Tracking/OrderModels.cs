@@ -99,10 +99,10 @@ public sealed record StockConflict(
     StockOrderStatus IgnoredStatus,
     int IgnoredFilledQuantity);
 
-/// <param name="BatchesAccepted">How many batches of the snapshot belonged to this transaction.</param>
+/// <param name="StocksAccepted">How many stock orders (placed and unplaced) of the snapshot belonged to this transaction.</param>
 public sealed record OrderMergeResult(
     TrackedOrders Orders,
     bool Changed,
-    int BatchesAccepted,
+    int StocksAccepted,
     IReadOnlyList<StockChange> StockChanges,
     IReadOnlyList<StockConflict> Conflicts);

@@ -59,16 +59,17 @@ public sealed record TrackedOrders
                 continue;
             }
 
-            accepted++;
             var batchId = string.IsNullOrEmpty(batch.BatchId) ? null : batch.BatchId;
             MergeBatch(batches, FromWire(batch, batchId));
             foreach (var order in batch.Orders ?? [])
             {
+                accepted++;
                 MergeStock(stocks, FromWire(order, batchId, batch.Variety, unplaced: false), changes, conflicts);
             }
 
             foreach (var order in batch.Unplaced ?? [])
             {
+                accepted++;
                 MergeStock(stocks, FromWire(order, batchId, batch.Variety, unplaced: true), changes, conflicts);
             }
         }

@@ -111,11 +111,11 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
         var merge = state.Orders.Merge(polled.Details.OrderBatches, state.TransactionId);
         var next = Polled(state, now) with { Orders = merge.Orders };
 
-        // The order-details API returns orders only for COMPLETED transactions: data from it with every stock final
-        // is the Gateway's own confirmation.
-        var phase = merge.BatchesAccepted > 0 && merge.Orders.AllFinal ? TrackerPhase.Completed : DeriveOpenPhase(next);
+        // The order-details API returns orders only for COMPLETED transactions: orders from it with every stock final
+        // are the Gateway's own confirmation.
+        var phase = merge.StocksAccepted > 0 && merge.Orders.AllFinal ? TrackerPhase.Completed : DeriveOpenPhase(next);
         next = next with { Phase = phase };
-        var note = merge.BatchesAccepted == 0 ? "order details empty" : $"order details: {Describe(merge)}";
+        var note = merge.StocksAccepted == 0 ? "order details empty" : $"order details: {Describe(merge)}";
         return new TransitionStep(AfterPoll(state, next, merge.Changed || phase != state.Phase, now), note)
         {
             StockChanges = merge.StockChanges,

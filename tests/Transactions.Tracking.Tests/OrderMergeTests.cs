@@ -12,7 +12,7 @@ public sealed class OrderMergeTests
 
         var stock = result.Orders.Single();
         Assert.True(result.Changed);
-        Assert.Equal(1, result.BatchesAccepted);
+        Assert.Equal(1, result.StocksAccepted);
         Assert.Equal(("ITC", TradeType.Buy, StockOrderStatus.Placed, "1100000004830698"), (stock.Ticker, stock.TransactionType, stock.Status, stock.ExchangeOrderId));
         var change = Assert.Single(result.StockChanges);
         Assert.Null(change.OldStatus);
@@ -290,7 +290,7 @@ public sealed class OrderMergeTests
         var result = TrackedOrders.Empty.Merge([foreign], TransactionId);
 
         Assert.False(result.Changed);
-        Assert.Equal(0, result.BatchesAccepted);
+        Assert.Equal(0, result.StocksAccepted);
         Assert.Empty(result.Orders.Stocks);
     }
 

@@ -223,6 +223,18 @@ public sealed class TrackerEngineTests
     }
 
     [Fact]
+    public void Apply_OrderDetailsWithBatchButNoStock_DoesNotComplete()
+    {
+        var tracker = new Tracker(SessionMorning);
+        tracker.Apply(WebhookEvent(Completed));
+
+        var decision = tracker.Apply(OrderDetailsEvent(Batch("COMPLETED")), TimeSpan.FromSeconds(20));
+
+        Assert.Equal(TrackerPhase.Confirming, decision.State.Phase);
+        Assert.Null(decision.Outcome);
+    }
+
+    [Fact]
     public void Apply_TransactionErrored_FailsWithTheGatewayError()
     {
         var tracker = new Tracker(SessionMorning);
