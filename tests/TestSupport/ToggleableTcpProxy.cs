@@ -7,7 +7,8 @@ namespace TestSupport;
 /// <summary>
 /// A loopback TCP proxy for fault tests: listens on 127.0.0.1 (a free port) and forwards every connection to
 /// 127.0.0.1:<c>targetPort</c>. <see cref="Disable"/> resets every open connection and resets each new one as soon
-/// as it is accepted, so clients see "connection reset" as from a dead service; <see cref="Enable"/> forwards again.
+/// as the client sends on it, so clients see "connection reset" as from a dead service; <see cref="Enable"/> forwards
+/// again.
 /// Point a client at <see cref="Port"/> instead of the real service to simulate an outage.
 /// </summary>
 public sealed class ToggleableTcpProxy : IAsyncDisposable
@@ -77,12 +78,6 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
             }
 
             var connection = new Connection(client);
-            if (!_enabled)
-            {
-                connection.Reset();
-                continue;
-            }
-
             var forwarding = new TaskCompletionSource();
             _connections[connection] = forwarding.Task;
             _ = ForwardAsync(connection).ContinueWith(
@@ -101,6 +96,12 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
     {
         try
         {
+            if (!_enabled)
+            {
+                await RefuseAsync(connection).ConfigureAwait(false);
+                return;
+            }
+
             await connection.Upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stopping.Token).ConfigureAwait(false);
 
             // Disable() may have run between accept and registration; it must not miss this connection.
@@ -118,6 +119,25 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
             connection.Close();
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            connection.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Resets a connection made while disabled once the client has sent its first bytes (or after a few seconds).
+    /// A reset straight after accept can surface from .NET's HTTP connection set-up as a bare SocketException; a
+    /// reset mid-request is the outage an HTTP client is built to report (HttpRequestException).
+    /// </summary>
+    private async Task RefuseAsync(Connection connection)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await connection.Client.GetStream().ReadAsync(new byte[1], timeout.Token).ConfigureAwait(false);
+        }
+        finally
         {
             connection.Reset();
         }
@@ -144,11 +164,14 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
 
         private static void Abort(TcpClient side)
         {
+            // Close the socket itself: disposing the TcpClient would first shut down its NetworkStream, which sends a
+            // graceful FIN instead of the reset.
             try
             {
                 if (side.Client is { } socket)
                 {
                     socket.LingerState = new LingerOption(true, 0);
+                    socket.Close();
                 }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)

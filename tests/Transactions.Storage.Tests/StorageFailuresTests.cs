@@ -25,4 +25,12 @@ public sealed class StorageFailuresTests
         Assert.False(StorageFailures.IsTransient(new AggregateException(new RequestFailedException(0, "a"), new InvalidOperationException())));
         Assert.False(StorageFailures.IsTransient(new InvalidOperationException()));
     }
+
+    [Fact]
+    public void IsTransient_BareTransportErrors_AreTransient()
+    {
+        Assert.True(StorageFailures.IsTransient(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NotConnected)));
+        Assert.True(StorageFailures.IsTransient(new HttpRequestException("reset")));
+        Assert.True(StorageFailures.IsTransient(new IOException("reset")));
+    }
 }
