@@ -10,9 +10,6 @@ internal static partial class Log
         Message = "The simulator uses the local-only default secrets: fine on a developer machine, never anywhere else")]
     public static partial void LocalOnlySecrets(ILogger logger);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Simulated Gateway {GatewayName} listening on {Address}")]
-    public static partial void Listening(ILogger logger, string gatewayName, string address);
-
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Transaction {TransactionId} created with {SecurityCount} securities")]
     public static partial void TransactionCreated(ILogger logger, string transactionId, int securityCount);
 
