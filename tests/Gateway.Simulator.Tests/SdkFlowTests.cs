@@ -109,6 +109,28 @@ public sealed class SdkFlowTests : SimulatorTestBase
         Assert.Equal([Buy("RELIANCE", 10)], Sim.Truth(id).Securities);
     }
 
+    public static TheoryData<SecurityOrder[], string> InvalidEdits => new()
+    {
+        { [new SecurityOrder("RELIANCE", 5)], "both quantity and type" },
+        { [Buy("RELIANCE", 0)], "securities[0].quantity" },
+        { [Buy("RELIANCE", 1), Sell("RELIANCE", 2)], "more than once" },
+        { [], "At least one security" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidEdits))]
+    public async Task Edit_InvalidEdit_Returns400NamingTheProblem(SecurityOrder[] edits, string expected)
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 10));
+        await Sim.LoginAsync(id);
+
+        using var response = await Sim.SdkAsync(id, "edit", new SdkEdit(edits));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, (await JsonAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal([Buy("RELIANCE", 10)], Sim.Truth(id).Securities);
+    }
+
     [Fact]
     public async Task Confirm_CreatedWithoutQuantities_NeedsAnEditFirst()
     {

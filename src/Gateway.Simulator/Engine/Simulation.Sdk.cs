@@ -1,6 +1,5 @@
 using System.Globalization;
 using Gateway.Client.Auth;
-using Gateway.Client.Json;
 using Gateway.Client.Transactions;
 
 namespace Gateway.Simulator.Engine;
@@ -233,28 +232,26 @@ public sealed partial class Simulation
             return null;
         }
 
-        var key = broker.Trim();
-        var leprechaun = key.EndsWith(LeprechaunSuffix, StringComparison.OrdinalIgnoreCase);
-        var baseKey = leprechaun ? key[..^LeprechaunSuffix.Length] : key;
+        var (baseKey, leprechaun) = SplitTestSuffix(broker.Trim());
         var canonical = options.Brokers.FirstOrDefault(b => string.Equals(b, baseKey, StringComparison.OrdinalIgnoreCase));
         return canonical is null ? null : canonical + (leprechaun ? LeprechaunSuffix : string.Empty);
     }
 
-    private bool IsLimitOrderBroker(string broker)
-    {
-        var baseKey = broker.EndsWith(LeprechaunSuffix, StringComparison.Ordinal) ? broker[..^LeprechaunSuffix.Length] : broker;
-        return options.LimitOrderBrokers.Contains(baseKey, StringComparer.OrdinalIgnoreCase);
-    }
+    private bool IsLimitOrderBroker(string broker) =>
+        options.LimitOrderBrokers.Contains(SplitTestSuffix(broker).BaseKey, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Test-mode brokers carry a <c>-leprechaun</c> suffix on the same key.</summary>
+    private static (string BaseKey, bool Leprechaun) SplitTestSuffix(string broker) =>
+        broker.EndsWith(LeprechaunSuffix, StringComparison.OrdinalIgnoreCase)
+            ? (broker[..^LeprechaunSuffix.Length], true)
+            : (broker, false);
+
+    /// <summary>The client's request rules (format, duplicates, ranges), plus: each edit names a ticker of the transaction and gives both quantity and type.</summary>
     private static List<string> ValidateEdits(SimTransaction t, IReadOnlyList<SecurityOrder> edits)
     {
-        var problems = new List<string>();
-        if (edits.Count == 0)
-        {
-            problems.Add("securities: at least one edit is required.");
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var problems = TransactionRequestValidator.Validate(new CreateTransactionRequest(edits))
+            .Select(error => $"{error.Field}: {error.Message}")
+            .ToList();
         for (var i = 0; i < edits.Count; i++)
         {
             var edit = edits[i];
@@ -262,19 +259,10 @@ public sealed partial class Simulation
             {
                 problems.Add($"securities[{i}].ticker: '{edit.Ticker}' is not in this transaction.");
             }
-            else if (!seen.Add(edit.Ticker))
-            {
-                problems.Add($"securities[{i}].ticker: '{edit.Ticker}' is edited twice.");
-            }
 
-            if (edit.Quantity is not (>= 1 and <= TransactionRequestValidator.MaxQuantity))
+            if (edit.Quantity is null || edit.Type is null)
             {
-                problems.Add($"securities[{i}].quantity: must be between 1 and {TransactionRequestValidator.MaxQuantity}.");
-            }
-
-            if (edit.Type is not { } type || !OpenEnumeration.IsKnown(type))
-            {
-                problems.Add($"securities[{i}].type: must be BUY or SELL.");
+                problems.Add($"securities[{i}]: an edit gives both quantity and type.");
             }
         }
 
