@@ -5,6 +5,7 @@ using FunctionApp.Tracking;
 using FunctionApp.Transactions;
 using FunctionApp.Webhooks;
 using Gateway.Client.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Gateway.Simulator.Hosting;
 using Transactions.Storage;
 using Transactions.Tracking;
@@ -35,7 +36,7 @@ public static class FunctionAppBuilder
 
         var services = builder.Services;
         services.AddSingleton(mode);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<DependencyFailureHandler>();
         services.AddAppTelemetry(configuration);

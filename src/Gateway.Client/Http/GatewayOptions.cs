@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Client.Http;
@@ -11,7 +12,8 @@ public sealed class GatewayOptions
     /// <summary>The API host, e.g. <c>https://gatewayapi.smallcase.com</c> (staging: <c>https://gatewayapi.stag.smallcase.com</c>).</summary>
     public Uri? BaseUrl { get; set; }
 
-    /// <summary>The partner id smallcase issued: the <c>{gw}</c> segment of every path.</summary>
+    /// <summary>The partner id smallcase issued: the <c>{gw}</c> segment of every path. Setting: <c>Gateway:Name</c>.</summary>
+    [ConfigurationKeyName("Name")]
     public string GatewayName { get; set; } = string.Empty;
 
     /// <summary>Time allowed for one HTTP attempt.</summary>

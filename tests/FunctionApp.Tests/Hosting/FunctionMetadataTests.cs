@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
 using FunctionApp.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace FunctionApp.Tests.Hosting;
 
 public sealed class FunctionMetadataTests
 {
+    private static readonly IReadOnlyList<FunctionDefinition> Catalog = FunctionCatalog.Create(FunctionCatalog.DefaultWebhookRoute);
+
     [Fact]
     public void ToFunctionJson_HttpFunction_ForwardsRouteAndMethods()
     {
@@ -51,11 +54,11 @@ public sealed class FunctionMetadataTests
         var root = Directory.CreateTempSubdirectory("function-metadata-").FullName;
         try
         {
-            FunctionMetadata.WriteAll(FunctionCatalog.All, root);
+            FunctionMetadata.WriteAll(Catalog, root);
 
             var folders = Directory.GetDirectories(root).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-            Assert.Equal(FunctionCatalog.All.Select(f => f.Name).Order(StringComparer.Ordinal), folders);
-            foreach (var function in FunctionCatalog.All)
+            Assert.Equal(Catalog.Select(f => f.Name).Order(StringComparer.Ordinal), folders);
+            foreach (var function in Catalog)
             {
                 var written = JsonNode.Parse(File.ReadAllText(Path.Combine(root, function.Name, "function.json")))!;
                 Assert.True(JsonNode.DeepEquals(FunctionMetadata.ToFunctionJson(function), written), function.Name);
@@ -68,9 +71,31 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void AppCatalog_DeclaresTheAppsFunctions()
+    {
+        Assert.Equal(
+            ["CreateSessionToken", "CreateTransaction", "GatewayWebhook", "GetTransaction", "Health", "ListTransactions", "PostSdkResult", "TrackerEvents", "TrackerReconciler", "TrackerTimers"],
+            Catalog.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("gateway/webhooks", Catalog.OfType<HttpFunction>().Single(f => f.Name == "GatewayWebhook").Route);
+        Assert.All(Catalog.OfType<HttpFunction>().Where(f => f.Name is not ("Health" or "GatewayWebhook")), f => Assert.True(f.RequiresUser, f.Name));
+    }
+
+    [Fact]
+    public void Create_ConfiguredWebhookRoute_IsTheWebhookFunctionsRoute()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Webhooks:Route"] = "/hooks/smallcase/" })
+            .Build();
+
+        var webhook = FunctionCatalog.Create(configuration).OfType<HttpFunction>().Single(f => f.Name == "GatewayWebhook");
+
+        Assert.Equal("hooks/smallcase", webhook.Route);
+    }
+
+    [Fact]
     public void AppCatalog_NamesAreUniqueAndValidFunctionNames()
     {
-        var names = FunctionCatalog.All.Select(f => f.Name).ToList();
+        var names = Catalog.Select(f => f.Name).ToList();
 
         Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.All(names, name => Assert.Matches("^[A-Za-z][A-Za-z0-9_-]{0,127}$", name));
@@ -79,7 +104,7 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void AppCatalog_HttpRoutesAreUniquePerMethod()
     {
-        var routes = FunctionCatalog.All.OfType<HttpFunction>()
+        var routes = Catalog.OfType<HttpFunction>()
             .SelectMany(f => f.Methods.Select(m => $"{m} {f.Route}"))
             .ToList();
 

@@ -314,7 +314,7 @@ public sealed class GatewayClientPipelineTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Gateway:BaseUrl"] = "https://gatewayapi.stag.smallcase.com",
-            ["Gateway:GatewayName"] = "acme-fin",
+            ["Gateway:Name"] = "acme-fin",
             ["Gateway:AttemptTimeout"] = "00:00:05",
             ["Gateway:OverallTimeout"] = "00:00:20",
             ["Gateway:MaxGetRetries"] = "1",

@@ -1,0 +1,187 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FunctionApp.Auth;
+using Gateway.Client.Json;
+using Gateway.Simulator;
+using Gateway.Simulator.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using TestSupport;
+
+namespace FunctionApp.Tests.Infrastructure;
+
+/// <summary>
+/// The function app wired as in production but on loopback: real Azurite (through toggleable proxies, so a test can
+/// take storage away), the Gateway simulator in-process, and the app itself in standalone mode on a free port.
+/// The app and the simulator share the simulator's clock, so a test that moves the market clock moves the tracker's.
+/// </summary>
+public sealed class AppHarness : IAsyncDisposable
+{
+    public const string Secret = "harness-gateway-secret";
+    public const string ApiSecret = "harness-gateway-api-secret";
+    public const string UserSigningKey = "harness-user-key";
+    public const string WebhookRoute = "gateway/webhooks";
+
+    /// <summary>Wednesday 26 Nov 2026, 11:00 IST: the market is open.</summary>
+    public static readonly DateTimeOffset MarketHours = new(2026, 11, 26, 11, 0, 0, TimeSpan.FromHours(5.5));
+
+    private readonly WebApplication app;
+
+    private AppHarness(WebApplication app, RunningSimulator simulator, ToggleableTcpProxy tables, ToggleableTcpProxy queues, Uri baseUri)
+    {
+        this.app = app;
+        Simulator = simulator;
+        Tables = tables;
+        Queues = queues;
+        BaseUri = baseUri;
+    }
+
+    public RunningSimulator Simulator { get; }
+
+    /// <summary>Disable to make table storage unreachable for the app.</summary>
+    public ToggleableTcpProxy Tables { get; }
+
+    /// <summary>Disable to make queue storage unreachable for the app.</summary>
+    public ToggleableTcpProxy Queues { get; }
+
+    public Uri BaseUri { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public Uri WebhookUri => new(BaseUri, $"/api/{WebhookRoute}");
+
+    public static async Task<AppHarness> StartAsync(
+        AzuriteFixture azurite,
+        IDictionary<string, string?>? settings = null,
+        SimulatorOptions? simulatorOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        var simulator = await SimulatorHost.StartAsync(
+            (simulatorOptions ?? new SimulatorOptions { ClockStart = MarketHours }) with { Secret = Secret, ApiSecret = ApiSecret },
+            CancellationToken.None);
+        var tables = new ToggleableTcpProxy(azurite.TablePort);
+        var queues = new ToggleableTcpProxy(azurite.QueuePort);
+        var config = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionStringFor(azurite.BlobPort, queues.Port, tables.Port),
+            ["Storage:NamePrefix"] = "t" + Guid.NewGuid().ToString("N")[..10],
+            ["Gateway:BaseUrl"] = simulator.BaseUri.ToString(),
+            ["Gateway:Name"] = simulator.Options.GatewayName,
+            ["Gateway:Secret"] = Secret,
+            ["Gateway:ApiSecret"] = ApiSecret,
+            ["Gateway:RetryBaseDelay"] = "00:00:00.010",
+            ["Gateway:AttemptTimeout"] = "00:00:02",
+            ["Gateway:OverallTimeout"] = "00:00:05",
+            ["UserAuth:DevelopmentSigningKey"] = UserSigningKey,
+            ["Webhooks:Route"] = WebhookRoute,
+            ["Tracker:ConfirmDelay"] = "00:00:01",
+            ["Tracker:PollFallbackDelay"] = "00:00:30",
+            ["Standalone:RetryDelay"] = "00:00:00.200",
+            ["Standalone:MaxPollingInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var app = FunctionAppBuilder.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            builder.Services.AddSingleton<TimeProvider>(simulator.Clock);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var harness = new AppHarness(app, simulator, tables, queues, new Uri(address));
+        simulator.Simulation.WebhookUrl = harness.WebhookUri;
+        return harness;
+    }
+
+    /// <summary>An HTTP client for the app, signed in as <paramref name="userId"/> (anonymous when null).</summary>
+    public HttpClient Client(string? userId = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        if (userId is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", UserToken(userId));
+        }
+
+        return client;
+    }
+
+    public static string UserToken(string userId) => DevelopmentUserTokens.Mint(UserSigningKey, userId, TimeProvider.System);
+
+    /// <summary>Creates a transaction for the user through the real endpoint and returns its response.</summary>
+    public async Task<CreatedTransactionJson> CreateTransactionAsync(string userId, string securitiesJson, string? idempotencyKey = null)
+    {
+        using var client = Client(userId);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/transactions")
+        {
+            Content = new StringContent($$"""{"securities":{{securitiesJson}}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"create failed: {(int)response.StatusCode} {body}");
+        return JsonSerializer.Deserialize<CreatedTransactionJson>(body, GatewayJson.Options)!;
+    }
+
+    /// <summary>What the user does in the Gateway SDK: open, pick a broker, log in, confirm; returns the SDK result JSON.</summary>
+    public async Task<JsonElement> CompleteSdkFlowAsync(CreatedTransactionJson created, string broker = "kite", string? accountId = null)
+    {
+        await SdkStepAsync(created, "open", null);
+        await SdkStepAsync(created, "broker", new { broker });
+        await SdkStepAsync(created, "login", new { accountId });
+        return await SdkStepAsync(created, "confirm", null);
+    }
+
+    public async Task<JsonElement> SdkStepAsync(CreatedTransactionJson created, string step, object? body)
+    {
+        ArgumentNullException.ThrowIfNull(created);
+        using var client = new HttpClient { BaseAddress = Simulator.BaseUri };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/_sdk/transactions/{created.TransactionId}/{step}")
+        {
+            Content = JsonContent.Create(body ?? new { }),
+        };
+        request.Headers.Add("x-gateway-authtoken", created.GatewayToken);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"SDK step {step} failed: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> GetTransactionAsync(string userId, string transactionId)
+    {
+        using var client = Client(userId);
+        return await client.GetFromJsonAsync<JsonElement>($"/api/transactions/{transactionId}");
+    }
+
+    /// <summary>Polls the app's GET until the transaction reaches <paramref name="status"/> (bounded).</summary>
+    public async Task<JsonElement> WaitForStatusAsync(string userId, string transactionId, string status, TimeSpan? timeout = null)
+    {
+        JsonElement last = default;
+        await Eventually.Until(
+            async () =>
+            {
+                last = await GetTransactionAsync(userId, transactionId);
+                return last.GetProperty("status").GetString() == status;
+            },
+            timeout ?? TimeSpan.FromSeconds(30),
+            $"transaction {transactionId} to reach {status}");
+        return last;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        await Simulator.DisposeAsync();
+        await Tables.DisposeAsync();
+        await Queues.DisposeAsync();
+    }
+}
+
+public sealed record CreatedTransactionJson(string TransactionId, string GatewayToken, DateTimeOffset ExpireAt, string? Broker);
