@@ -32,17 +32,20 @@ public sealed class AppServicePrincipalHandler(
             var root = document.RootElement;
             var authType = root.TryGetProperty("auth_typ", out var typ) ? typ.GetString() : SchemeName;
             var claims = root.TryGetProperty("claims", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.EnumerateArray()
-                    .Where(c => c.TryGetProperty("typ", out _) && c.TryGetProperty("val", out _))
-                    .Select(c => new Claim(c.GetProperty("typ").GetString()!, c.GetProperty("val").GetString() ?? string.Empty))
-                    .ToList()
+                ? list.EnumerateArray().Select(ReadClaim).ToList()
                 : [];
             var identity = new ClaimsIdentity(claims, authType);
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
-        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or KeyNotFoundException)
         {
             return Task.FromResult(AuthenticateResult.Fail("Malformed App Service principal header."));
         }
     }
+
+    /// <summary>A claim is <c>{typ, val}</c> with two strings; anything else makes the whole header malformed.</summary>
+    private static Claim ReadClaim(JsonElement claim) =>
+        claim.GetProperty("typ").GetString() is { Length: > 0 } type && claim.GetProperty("val").GetString() is { } value
+            ? new Claim(type, value)
+            : throw new InvalidOperationException("A claim without a type or value.");
 }
