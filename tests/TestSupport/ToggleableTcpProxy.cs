@@ -37,7 +37,19 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
     /// <summary>Connections being forwarded right now.</summary>
     public int OpenConnections => _connections.Count;
 
-    public void Enable() => _enabled = true;
+    /// <summary>
+    /// Forwards new connections again. Connections accepted during the outage are reset first: an HTTP client may
+    /// have pooled one without sending on it yet, and must not find it half-alive afterwards.
+    /// </summary>
+    public void Enable()
+    {
+        foreach (var connection in _connections.Keys.Where(c => c.Refusing))
+        {
+            connection.Reset();
+        }
+
+        _enabled = true;
+    }
 
     /// <summary>Resets all open connections; until <see cref="Enable"/>, every new connection is reset on accept.</summary>
     public void Disable()
@@ -125,17 +137,20 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
     }
 
     /// <summary>
-    /// Resets a connection made while disabled once the client has sent its first bytes (or after a few seconds).
+    /// Resets a connection made while disabled once the client has sent its first bytes (or on Enable or dispose).
     /// A reset straight after accept can surface from .NET's HTTP connection set-up as a bare SocketException; a
     /// reset mid-request is the outage an HTTP client is built to report (HttpRequestException).
     /// </summary>
     private async Task RefuseAsync(Connection connection)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        connection.Refusing = true;
         try
         {
-            await connection.Client.GetStream().ReadAsync(new byte[1], timeout.Token).ConfigureAwait(false);
+            // Enable() may have run before Refusing was set; then this connection is from the outage too.
+            if (!_enabled)
+            {
+                await connection.Client.GetStream().ReadAsync(new byte[1], _stopping.Token).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -148,6 +163,9 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
         public TcpClient Client { get; } = client;
 
         public TcpClient Upstream { get; } = new();
+
+        /// <summary>Accepted during an outage: never forwarded, reset at the latest when the proxy is enabled.</summary>
+        public volatile bool Refusing;
 
         /// <summary>Closes both sides with an RST (linger 0) instead of a graceful FIN.</summary>
         public void Reset()
