@@ -59,7 +59,8 @@ public static class TransactionsApi
     public static async Task<IResult> GetAsync(
         string transactionId, ClaimsPrincipal user, UserAuthOptions auth, TransactionStore transactions, CancellationToken cancellationToken)
     {
-        var stored = await transactions.GetAsync(transactionId, cancellationToken);
+        // An id the Gateway could never have issued is not looked up (nor can it break a table key).
+        var stored = GatewayTransactionId.IsValid(transactionId) ? await transactions.GetAsync(transactionId, cancellationToken) : null;
         if (stored is null || !string.Equals(stored.Record.UserId, user.UserId(auth), StringComparison.Ordinal))
         {
             // Someone else's transaction is indistinguishable from a missing one.
@@ -73,7 +74,8 @@ public static class TransactionsApi
         ClaimsPrincipal user, UserAuthOptions auth, TransactionStore transactions, string? status, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var errors = new List<Gateway.Client.Transactions.ValidationError>();
-        if (status is not null && !Enum.TryParse<TrackerPhase>(status, ignoreCase: false, out _))
+        // Names only: Enum.TryParse would also take "1" or "AwaitingUser,Completed", which match no stored status.
+        if (status is not null && !Enum.GetNames<TrackerPhase>().Contains(status, StringComparer.Ordinal))
         {
             errors.Add(new("status", $"Status must be one of {string.Join(", ", Enum.GetNames<TrackerPhase>())}."));
         }

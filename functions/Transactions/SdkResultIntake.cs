@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Gateway.Client.Auth;
+using Gateway.Client.Http;
 using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 using FunctionApp.Tracking;
@@ -42,7 +43,7 @@ public sealed class SdkResultIntake(
     public async Task<SdkResultReceipt> RecordAsync(string userId, string transactionId, SdkResultRequest result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var stored = await transactions.GetAsync(transactionId, cancellationToken);
+        var stored = GatewayTransactionId.IsValid(transactionId) ? await transactions.GetAsync(transactionId, cancellationToken) : null;
         if (stored is null || !string.Equals(stored.Record.UserId, userId, StringComparison.Ordinal))
         {
             return new SdkResultReceipt(SdkResultOutcome.NotFound);
