@@ -35,6 +35,12 @@ public static class FunctionAppBuilder
         var simulator = EmbeddedSimulator.IsWanted(configuration) && !mode.UnderFunctionsHost ? EmbeddedSimulator.Start(configuration) : null;
 
         var services = builder.Services;
+        if (simulator is not null)
+        {
+            // The tracker lives in the simulated market's time, so expiry, AMO wake-ups and polls agree with it.
+            services.TryAddSingleton<TimeProvider>(simulator.Clock);
+        }
+
         services.AddSingleton(mode);
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();

@@ -23,7 +23,8 @@ public static class EmbeddedSimulator
             Secret = configuration["Gateway:Secret"] ?? SimulatorOptions.LocalOnlySecret,
             ApiSecret = configuration["Gateway:ApiSecret"] ?? SimulatorOptions.LocalOnlyApiSecret,
         };
-        var simulator = SimulatorHost.StartAsync(options, CancellationToken.None).GetAwaiter().GetResult();
+        var port = configuration.GetValue("Simulator:Port", 0);
+        var simulator = SimulatorHost.StartAsync(options, CancellationToken.None, port).GetAwaiter().GetResult();
         configuration["Gateway:BaseUrl"] = simulator.BaseUri.ToString();
         return simulator;
     }

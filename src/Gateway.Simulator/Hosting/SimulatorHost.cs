@@ -14,7 +14,8 @@ namespace Gateway.Simulator.Hosting;
 /// <summary>Hosts the simulator in-process on 127.0.0.1 and a free port, for tests and for the function app's run command.</summary>
 public static class SimulatorHost
 {
-    public static async Task<RunningSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken)
+    /// <param name="port">The loopback port to listen on; 0 picks a free one.</param>
+    public static async Task<RunningSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken, int port = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -22,7 +23,7 @@ public static class SimulatorHost
             ApplicationName = typeof(SimulatorHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = SimulatorApp.Build(builder, options);
         try
