@@ -112,9 +112,11 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
         var next = Polled(state, now) with { Orders = merge.Orders };
 
         // The order-details API returns orders only for COMPLETED transactions: orders from it with every stock final
-        // are the Gateway's own confirmation.
+        // are the Gateway's own confirmation, and say what transaction details would say.
         var phase = merge.StocksAccepted > 0 && merge.Orders.AllFinal ? TrackerPhase.Completed : DeriveOpenPhase(next);
-        next = next with { Phase = phase };
+        next = phase == TrackerPhase.Completed
+            ? next with { Phase = phase, GatewayStatus = TransactionStatus.Completed, GatewayError = null }
+            : next with { Phase = phase };
         var note = merge.StocksAccepted == 0 ? "order details empty" : $"order details: {Describe(merge)}";
         return new TransitionStep(AfterPoll(state, next, merge.Changed || phase != state.Phase, now), note)
         {
