@@ -116,9 +116,10 @@ var names = {
 var isElasticPremium = startsWith(functionPlanSku, 'EP')
 var packageContainerName = 'app-package'
 
+// The same names as src/Transactions.Storage/TableNames.cs and Queues/QueueNames.cs (the app also creates them at start).
 var tableNames = [
   'Transactions'
-  'TransactionOrders'
+  'UserTransactions'
   'NotesRefs'
   'UserLinks'
   'WebhookInbox'
@@ -134,6 +135,7 @@ var queueNames = [
   'tracker-timers'
   'tracker-timers-poison'
   'transaction-outcomes'
+  'transaction-outcomes-poison'
 ]
 
 module identity 'modules/identity.bicep' = {

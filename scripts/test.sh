@@ -5,7 +5,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-npm ci --no-audit --no-fund --loglevel=error
+# npm ci replaces node_modules; skip it when the install already matches the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 dotnet restore SmallcaseGateway.slnx
 dotnet build SmallcaseGateway.slnx --no-restore -c Release
 

@@ -9,6 +9,7 @@ namespace Transactions.Storage.Tests;
 internal sealed class FakeSecretClient : SecretClient
 {
     private readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _disabled = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public static readonly Uri Vault = new("https://unit-test-vault.vault.azure.net/");
@@ -28,6 +29,15 @@ internal sealed class FakeSecretClient : SecretClient
         lock (_lock)
         {
             _secrets[name] = value;
+        }
+    }
+
+    /// <summary>A disabled secret: Key Vault answers 403 SecretDisabled.</summary>
+    public void Disable(string name)
+    {
+        lock (_lock)
+        {
+            _disabled.Add(name);
         }
     }
 
@@ -53,6 +63,11 @@ internal sealed class FakeSecretClient : SecretClient
             if (Failure is not null)
             {
                 throw Failure;
+            }
+
+            if (_disabled.Contains(name))
+            {
+                throw new RequestFailedException(403, $"Operation get is not allowed on a disabled secret.", "SecretDisabled", null);
             }
 
             if (!_secrets.TryGetValue(name, out var value))

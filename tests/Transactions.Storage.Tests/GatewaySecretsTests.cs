@@ -39,6 +39,18 @@ public sealed class GatewaySecretsTests
     }
 
     [Fact]
+    public async Task GetAsync_PreviousApiSecretDisabledAfterRotation_LeavesItNull()
+    {
+        _vault.Set(KeyVaultGatewaySecrets.PreviousApiSecretName, "api-secret-0");
+        _vault.Disable(KeyVaultGatewaySecrets.PreviousApiSecretName);
+
+        var secrets = await Source().GetAsync(CancellationToken.None);
+
+        Assert.Null(secrets.PreviousApiSecret);
+        Assert.Equal(["api-secret-1"], secrets.WebhookKeys);
+    }
+
+    [Fact]
     public async Task GetAsync_NoPreviousApiSecret_LeavesItNull()
     {
         var secrets = await Source().GetAsync(CancellationToken.None);

@@ -100,7 +100,8 @@ public sealed class KeyVaultGatewaySecrets(SecretClient client, TimeProvider tim
         {
             secret = (await client.GetSecretAsync(name, version: null, CancellationToken.None).ConfigureAwait(false)).Value;
         }
-        catch (RequestFailedException e) when (e.Status == 404 && !required)
+        // A rotation ends by disabling the previous secret, which Key Vault answers with 403 SecretDisabled.
+        catch (RequestFailedException e) when (!required && (e.Status == 404 || (e.Status == 403 && e.ErrorCode == "SecretDisabled")))
         {
             return null;
         }
