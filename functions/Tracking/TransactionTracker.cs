@@ -155,15 +155,15 @@ public sealed partial class TransactionTracker(
         }
     }
 
-    private async Task<TrackerEvent> PollAsync(TrackedTransaction state, PollTarget target, CancellationToken cancellationToken)
+    private async Task<PollResult> PollAsync(TrackedTransaction state, PollTarget target, CancellationToken cancellationToken)
     {
         var token = await TokenForAsync(state, cancellationToken);
         var started = clock.GetTimestamp();
         try
         {
-            TrackerEvent polled = target == PollTarget.OrderDetails
-                ? new OrderDetailsPolled(await gateway.GetOrderDetailsAsync(state.TransactionId, token, cancellationToken))
-                : new TransactionDetailsPolled(await gateway.GetTransactionDetailsAsync(state.TransactionId, token, cancellationToken));
+            PollResult polled = target == PollTarget.OrderDetails
+                ? new OrderDetailsPolled(await gateway.GetOrderDetailsAsync(state.TransactionId, token, cancellationToken)) { ForVersion = state.Version }
+                : new TransactionDetailsPolled(await gateway.GetTransactionDetailsAsync(state.TransactionId, token, cancellationToken)) { ForVersion = state.Version };
             metrics.GatewayCall(target.ToString(), "ok", clock.GetElapsedTime(started));
             return polled;
         }
@@ -171,7 +171,7 @@ public sealed partial class TransactionTracker(
         {
             metrics.GatewayCall(target.ToString(), ex.Kind.ToString(), clock.GetElapsedTime(started));
             LogPollFailed(logger, state.TransactionId, target, ex.Kind, (int?)ex.StatusCode);
-            return new PollFailed(target, ex.StatusCode is { } status ? $"{ex.Kind} (HTTP {(int)status})" : ex.Kind.ToString());
+            return new PollFailed(target, ex.StatusCode is { } status ? $"{ex.Kind} (HTTP {(int)status})" : ex.Kind.ToString()) { ForVersion = state.Version };
         }
     }
 

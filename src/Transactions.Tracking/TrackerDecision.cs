@@ -76,6 +76,9 @@ public enum TrackerIgnoreReason
     /// <summary>The timer was scheduled for an older version of the state; a newer timer is pending.</summary>
     StaleTimer,
 
+    /// <summary>A poll result for an older version of the state (see <see cref="PollResult.ForVersion"/>).</summary>
+    StalePoll,
+
     /// <summary>A webhook or SDK result named a smallcaseAuthId other than the transaction's.</summary>
     SmallcaseAuthIdMismatch,
 }

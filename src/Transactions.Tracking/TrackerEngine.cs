@@ -53,7 +53,7 @@ public sealed class TrackerEngine
 
     /// <summary>
     /// Applies one event through the transition table. Anything arriving in a terminal phase is ignored (reported in
-    /// <see cref="TrackerDecision.Ignored"/>); so is a stale timer or a webhook for another smallcaseAuthId.
+    /// <see cref="TrackerDecision.Ignored"/>); so is a stale timer or poll result, or a webhook for another smallcaseAuthId.
     /// </summary>
     /// <exception cref="ArgumentException">The event names another transaction (a routing bug in the host).</exception>
     /// <exception cref="IllegalTransitionException">A bug in the tracker: a move the transition table does not allow.</exception>
@@ -73,6 +73,11 @@ public sealed class TrackerEngine
         if (row.IsIgnored)
         {
             return Ignored(state, TrackerIgnoreReason.TerminalPhase);
+        }
+
+        if (trackerEvent is PollResult { ForVersion: { } polledFor } && polledFor != state.Version)
+        {
+            return Ignored(state, TrackerIgnoreReason.StalePoll);
         }
 
         var step = row.Handler!(_rules, state, trackerEvent, now);

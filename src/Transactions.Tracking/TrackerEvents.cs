@@ -38,8 +38,22 @@ public sealed record SdkResultReceived(OrderResponse? Result, string? SmallcaseA
     internal override string? NamedTransactionId => Result?.TransactionId;
 }
 
+/// <summary>The result of a Gateway call that a timer asked for.</summary>
+public abstract record PollResult : TrackerEvent
+{
+    /// <summary>
+    /// The state version whose timer asked for the call; when the state has moved on since, the result is ignored
+    /// (whatever changed it scheduled its own wake-up). Null applies the result to any version.
+    /// </summary>
+    /// <remarks>
+    /// Timer messages are delivered at least once and the reconciler re-arms late ones, so several timers of one
+    /// version can each poll: only the first result counts, and the others cannot inflate the idle back-off.
+    /// </remarks>
+    public long? ForVersion { get; init; }
+}
+
 /// <summary>The <c>data</c> of a successful transaction-details call.</summary>
-public sealed record TransactionDetailsPolled(TransactionDetails Details) : TrackerEvent
+public sealed record TransactionDetailsPolled(TransactionDetails Details) : PollResult
 {
     public override TrackerTrigger Trigger => TrackerTrigger.TransactionDetailsPolled;
 
@@ -47,7 +61,7 @@ public sealed record TransactionDetailsPolled(TransactionDetails Details) : Trac
 }
 
 /// <summary>The <c>data</c> of a successful order-details call; empty until the transaction is COMPLETED.</summary>
-public sealed record OrderDetailsPolled(OrderDetails Details) : TrackerEvent
+public sealed record OrderDetailsPolled(OrderDetails Details) : PollResult
 {
     public override TrackerTrigger Trigger => TrackerTrigger.OrderDetailsPolled;
 
@@ -65,7 +79,7 @@ public sealed record TimerFired(long ScheduledForVersion) : TrackerEvent
 
 /// <summary>A poll failed (timeout, 5xx, <c>success:false</c>).</summary>
 /// <param name="Reason">Short and free of secrets, e.g. "HTTP 503"; it goes into the timeline.</param>
-public sealed record PollFailed(PollTarget Target, string Reason) : TrackerEvent
+public sealed record PollFailed(PollTarget Target, string Reason) : PollResult
 {
     public override TrackerTrigger Trigger => TrackerTrigger.PollFailed;
 
