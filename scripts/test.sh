@@ -30,7 +30,9 @@ for (const file of fs.existsSync(process.argv[2]) ? fs.readdirSync(process.argv[
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 JS
 
-if [ -f infra/check.sh ]; then
-  bash infra/check.sh || status=$?
-fi
+# Infrastructure: every Bicep file builds and lints clean; the deployment package has the host's layout.
+bash infra/check.sh || status=$?
+package="$root/artifacts/package-check"
+{ bash scripts/package.sh "$package" >"$root/artifacts/package-check.log" 2>&1 && node scripts/check-package.js "$package"; } \
+  || { echo "Package check failed; see artifacts/package-check.log" >&2; status=1; }
 exit "$status"
