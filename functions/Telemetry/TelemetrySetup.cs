@@ -1,4 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -12,13 +13,18 @@ public static class TelemetrySetup
 
     /// <summary>
     /// OpenTelemetry traces and metrics for ASP.NET Core, HttpClient (the Gateway calls) and the app's own meter;
-    /// exported to Azure Monitor when its connection string is set, to the console when asked for.
+    /// exported to Azure Monitor (with the logs) when its connection string is set, to the console when asked for.
     /// </summary>
     public static IServiceCollection AddAppTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var azureMonitor = configuration[AzureMonitorSetting];
         var console = configuration.GetValue<bool>(ConsoleSetting);
         services.AddSingleton<AppMetrics>();
+        if (!string.IsNullOrWhiteSpace(azureMonitor))
+        {
+            services.AddLogging(logging => logging.AddOpenTelemetry(otel => otel.AddAzureMonitorLogExporter(o => o.ConnectionString = azureMonitor)));
+        }
+
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("smallcase-gateway-functions"))
             .WithTracing(tracing =>
