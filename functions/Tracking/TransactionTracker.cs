@@ -36,14 +36,14 @@ public sealed partial class TransactionTracker(
         var entries = await inbox.ListUnprocessedAsync(transactionId, cancellationToken);
         foreach (var entry in entries.OrderBy(e => e.ReceivedAt))
         {
-            var trackerEvent = InboxPayload.ToTrackerEvent(entry.Body);
-            if (trackerEvent is null)
+            var signal = InboxPayload.ToTrackerEvent(entry.Body);
+            if (signal is null)
             {
                 LogUnreadableInboxEntry(logger, transactionId, entry.DedupeKey);
             }
             else
             {
-                await ApplyAsync(transactionId, trackerEvent, cancellationToken);
+                await ApplyAsync(transactionId, signal with { SignalKey = entry.DedupeKey }, cancellationToken);
             }
 
             await inbox.MarkProcessedAsync(transactionId, entry.DedupeKey, cancellationToken);
@@ -218,7 +218,7 @@ public static class InboxPayload
 {
     public static byte[] ForSdkResult(SdkResultEnvelope envelope) => JsonSerializer.SerializeToUtf8Bytes(envelope, GatewayJson.Options);
 
-    public static TrackerEvent? ToTrackerEvent(ReadOnlyMemory<byte> body)
+    public static SignalReceived? ToTrackerEvent(ReadOnlyMemory<byte> body)
     {
         try
         {

@@ -13,6 +13,9 @@ public sealed record TrackedTransaction
     /// <summary>How many timeline entries are kept; older ones are dropped first.</summary>
     public const int TimelineCapacity = 50;
 
+    /// <summary>How many applied signal keys are kept; a transaction sees a handful of distinct webhooks.</summary>
+    public const int AppliedSignalCapacity = 16;
+
     public required string TransactionId { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
@@ -57,6 +60,9 @@ public sealed record TrackedTransaction
     /// <summary>Which API the tracker will read when it wakes.</summary>
     public PollTarget? WaitingFor { get; init; }
 
+    /// <summary>The keys of the last <see cref="AppliedSignalCapacity"/> signals that changed the state (see <see cref="SignalReceived.SignalKey"/>).</summary>
+    public IReadOnlyList<string> AppliedSignals { get; init; } = [];
+
     /// <summary>The last <see cref="TimelineCapacity"/> things that happened, oldest first.</summary>
     public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
 
@@ -69,9 +75,9 @@ public sealed record TrackedTransaction
     [JsonIgnore]
     public TrackerOutcomeKind Outcome => Phase.ToOutcome();
 
-    /// <summary>Equal apart from the version and the timeline, i.e. nothing worth persisting happened.</summary>
+    /// <summary>Equal apart from the version and the bookkeeping lists (timeline, applied signals), i.e. nothing worth persisting happened.</summary>
     internal bool HasSameContentAs(TrackedTransaction other) =>
-        this == other with { Version = Version, Timeline = Timeline };
+        this == other with { Version = Version, Timeline = Timeline, AppliedSignals = AppliedSignals };
 }
 
 /// <summary>One thing that happened to a tracked transaction. Never holds secrets or personal data.</summary>

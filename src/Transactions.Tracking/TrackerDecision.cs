@@ -79,6 +79,9 @@ public enum TrackerIgnoreReason
     /// <summary>A poll result for an older version of the state (see <see cref="PollResult.ForVersion"/>).</summary>
     StalePoll,
 
+    /// <summary>A webhook or SDK result whose <see cref="SignalReceived.SignalKey"/> was applied before.</summary>
+    SignalAlreadyApplied,
+
     /// <summary>A webhook or SDK result named a smallcaseAuthId other than the transaction's.</summary>
     SmallcaseAuthIdMismatch,
 }

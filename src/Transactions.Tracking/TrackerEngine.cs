@@ -80,6 +80,12 @@ public sealed class TrackerEngine
             return Ignored(state, TrackerIgnoreReason.StalePoll);
         }
 
+        var signalKey = (trackerEvent as SignalReceived)?.SignalKey;
+        if (signalKey is not null && state.AppliedSignals.Contains(signalKey, StringComparer.Ordinal))
+        {
+            return Ignored(state, TrackerIgnoreReason.SignalAlreadyApplied);
+        }
+
         var step = row.Handler!(_rules, state, trackerEvent, now);
         if (step.Ignored != TrackerIgnoreReason.None)
         {
@@ -96,7 +102,8 @@ public sealed class TrackerEngine
         var next = step.State with
         {
             Version = state.Version + 1,
-            Timeline = Append(state.Timeline, new TimelineEntry(now, Describe(state, step, trackerEvent.Trigger))),
+            Timeline = Append(state.Timeline, new TimelineEntry(now, Describe(state, step, trackerEvent.Trigger)), TrackedTransaction.TimelineCapacity),
+            AppliedSignals = signalKey is null ? state.AppliedSignals : Append(state.AppliedSignals, signalKey, TrackedTransaction.AppliedSignalCapacity),
             NextWakeAt = finished ? null : step.State.NextWakeAt,
             WaitingFor = finished ? null : step.State.WaitingFor,
             FinishedAt = finished ? now : null,
@@ -130,7 +137,7 @@ public sealed class TrackerEngine
         {
             OutcomePublicationPending = false,
             Version = state.Version + 1,
-            Timeline = Append(state.Timeline, new TimelineEntry(now, $"outcome {state.Outcome} published")),
+            Timeline = Append(state.Timeline, new TimelineEntry(now, $"outcome {state.Outcome} published"), TrackedTransaction.TimelineCapacity),
         };
     }
 
@@ -146,9 +153,10 @@ public sealed class TrackerEngine
         return text.Length <= MaxTimelineEventLength ? text : text[..MaxTimelineEventLength];
     }
 
-    private static IReadOnlyList<TimelineEntry> Append(IReadOnlyList<TimelineEntry> timeline, TimelineEntry entry)
+    /// <summary>The list with <paramref name="item"/> added at the end, oldest items dropped beyond <paramref name="capacity"/>.</summary>
+    private static IReadOnlyList<T> Append<T>(IReadOnlyList<T> list, T item, int capacity)
     {
-        var skip = Math.Max(0, timeline.Count + 1 - TrackedTransaction.TimelineCapacity);
-        return [.. timeline.Skip(skip), entry];
+        var skip = Math.Max(0, list.Count + 1 - capacity);
+        return [.. list.Skip(skip), item];
     }
 }

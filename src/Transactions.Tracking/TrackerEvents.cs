@@ -13,11 +13,22 @@ public abstract record TrackerEvent
     internal abstract string? NamedTransactionId { get; }
 }
 
+/// <summary>A signal from outside (webhook, SDK result) as the host stored it: delivered at least once.</summary>
+public abstract record SignalReceived : TrackerEvent
+{
+    /// <summary>
+    /// The key the host stored the signal under (its inbox dedupe key). A signal whose key the state has already
+    /// applied is ignored, so processing one stored signal twice (a redelivered or concurrent queue message, a
+    /// retry after a crash) changes nothing. Null skips the check.
+    /// </summary>
+    public string? SignalKey { get; init; }
+}
+
 /// <summary>
 /// A webhook whose checksum the host has verified. The checksum covers only timestamp and smallcaseAuthId, so its
 /// order data is a signal: it moves the tracker forward but never completes a transaction on its own.
 /// </summary>
-public sealed record WebhookReceived(GatewayWebhook Webhook) : TrackerEvent
+public sealed record WebhookReceived(GatewayWebhook Webhook) : SignalReceived
 {
     public override TrackerTrigger Trigger => TrackerTrigger.WebhookReceived;
 
@@ -31,7 +42,7 @@ public sealed record WebhookReceived(GatewayWebhook Webhook) : TrackerEvent
 /// <param name="Result">The SDK's order response, when the flow finished with one.</param>
 /// <param name="SmallcaseAuthId">From the <c>smallcaseAuthToken</c> JWT, after the host verified it; null when unverified.</param>
 /// <param name="Error">The SDK error (e.g. <c>user_cancelled</c>), when the flow ended with one.</param>
-public sealed record SdkResultReceived(OrderResponse? Result, string? SmallcaseAuthId = null, TransactionError? Error = null) : TrackerEvent
+public sealed record SdkResultReceived(OrderResponse? Result, string? SmallcaseAuthId = null, TransactionError? Error = null) : SignalReceived
 {
     public override TrackerTrigger Trigger => TrackerTrigger.SdkResultReceived;
 
