@@ -28,14 +28,17 @@ public sealed class AppHarness : IAsyncDisposable
     public static readonly DateTimeOffset MarketHours = new(2026, 11, 26, 11, 0, 0, TimeSpan.FromHours(5.5));
 
     private readonly WebApplication app;
+    private readonly bool ownsSimulator;
 
-    private AppHarness(WebApplication app, RunningSimulator simulator, ToggleableTcpProxy tables, ToggleableTcpProxy queues, Uri baseUri)
+    private AppHarness(WebApplication app, RunningSimulator simulator, bool ownsSimulator, ToggleableTcpProxy tables, ToggleableTcpProxy queues, Uri baseUri, string namePrefix)
     {
         this.app = app;
+        this.ownsSimulator = ownsSimulator;
         Simulator = simulator;
         Tables = tables;
         Queues = queues;
         BaseUri = baseUri;
+        NamePrefix = namePrefix;
     }
 
     public RunningSimulator Simulator { get; }
@@ -48,6 +51,9 @@ public sealed class AppHarness : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>The table and queue name prefix that isolates this app's storage; pass it to <see cref="StartOnAsync"/>.</summary>
+    public string NamePrefix { get; }
+
     public IServiceProvider Services => app.Services;
 
     public Uri WebhookUri => new(BaseUri, $"/api/{WebhookRoute}");
@@ -58,16 +64,38 @@ public sealed class AppHarness : IAsyncDisposable
         SimulatorOptions? simulatorOptions = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
-        var simulator = await SimulatorHost.StartAsync(
+        var simulator = await StartSimulatorAsync(simulatorOptions);
+        return await StartAppAsync(azurite, simulator, ownsSimulator: true, "t" + Guid.NewGuid().ToString("N")[..10], settings);
+    }
+
+    /// <summary>A simulator with the harness's secrets (market hours unless the options say otherwise), for <see cref="StartOnAsync"/>.</summary>
+    public static Task<RunningSimulator> StartSimulatorAsync(SimulatorOptions? simulatorOptions = null) =>
+        SimulatorHost.StartAsync(
             (simulatorOptions ?? new SimulatorOptions { ClockStart = MarketHours }) with { Secret = Secret, ApiSecret = ApiSecret },
             CancellationToken.None);
+
+    /// <summary>
+    /// An app process on given storage (<paramref name="namePrefix"/>) and an existing simulator, e.g. two processes
+    /// one after the other on the same storage. The simulator is left running when this harness is disposed.
+    /// </summary>
+    public static Task<AppHarness> StartOnAsync(
+        AzuriteFixture azurite, RunningSimulator simulator, string namePrefix, IDictionary<string, string?>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        ArgumentNullException.ThrowIfNull(simulator);
+        return StartAppAsync(azurite, simulator, ownsSimulator: false, namePrefix, settings);
+    }
+
+    private static async Task<AppHarness> StartAppAsync(
+        AzuriteFixture azurite, RunningSimulator simulator, bool ownsSimulator, string namePrefix, IDictionary<string, string?>? settings)
+    {
         var tables = new ToggleableTcpProxy(azurite.TablePort);
         var queues = new ToggleableTcpProxy(azurite.QueuePort);
         var config = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionStringFor(azurite.BlobPort, queues.Port, tables.Port),
-            ["Storage:NamePrefix"] = "t" + Guid.NewGuid().ToString("N")[..10],
+            ["Storage:NamePrefix"] = namePrefix,
             ["Gateway:BaseUrl"] = simulator.BaseUri.ToString(),
             ["Gateway:Name"] = simulator.Options.GatewayName,
             ["Gateway:Secret"] = Secret,
@@ -95,7 +123,7 @@ public sealed class AppHarness : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var harness = new AppHarness(app, simulator, tables, queues, new Uri(address));
+        var harness = new AppHarness(app, simulator, ownsSimulator, tables, queues, new Uri(address), config["Storage:NamePrefix"]!);
         simulator.Simulation.WebhookUrl = harness.WebhookUri;
         return harness;
     }
@@ -178,7 +206,11 @@ public sealed class AppHarness : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
-        await Simulator.DisposeAsync();
+        if (ownsSimulator)
+        {
+            await Simulator.DisposeAsync();
+        }
+
         await Tables.DisposeAsync();
         await Queues.DisposeAsync();
     }

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using Gateway.Simulator.Engine;
+
+namespace FunctionApp.Tests.Tracking;
+
+/// <summary>One CloudEvent read from the <c>transaction-outcomes</c> queue.</summary>
+public sealed record OutcomeEvent(string Id, string Type, string Subject, JsonElement Data)
+{
+    public const string OrderUpdated = "order.updated";
+
+    public bool IsFinal => Type.StartsWith("transaction.", StringComparison.Ordinal);
+
+    public static OutcomeEvent Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new OutcomeEvent(
+            root.GetProperty("id").GetString()!,
+            root.GetProperty("type").GetString()!,
+            root.GetProperty("subject").GetString()!,
+            root.GetProperty("data").Clone());
+    }
+}
+
+/// <summary>
+/// Compares what the app shows and publishes with the simulator's ground truth. Returns the differences as text
+/// (empty when they agree), so tests assert on it and the soak counts it.
+/// </summary>
+public static class GroundTruthComparison
+{
+    /// <summary>
+    /// The tracker status a finished simulator transaction implies: COMPLETED → Completed, ERRORED → Failed, and a
+    /// flow left INITIALIZED or USED → Expired (the Gateway has no expired status). Null while orders are open.
+    /// </summary>
+    public static string? ExpectedStatus(TransactionTruth truth)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        return truth.Status.Value switch
+        {
+            "COMPLETED" => "Completed",
+            "ERRORED" => "Failed",
+            "INITIALIZED" or "USED" => "Expired",
+            _ => null,
+        };
+    }
+
+    /// <summary>The differences between the app's <c>GET /api/transactions/{id}</c> body and the ground truth.</summary>
+    public static IReadOnlyList<string> CompareView(JsonElement view, TransactionTruth truth)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        var problems = new List<string>();
+        var expected = ExpectedStatus(truth);
+        Expect(problems, "status", expected ?? $"(not final: Gateway says {truth.Status.Value})", view.GetProperty("status").GetString());
+        Expect(problems, "final", "True", view.GetProperty("final").GetBoolean().ToString());
+        Expect(problems, "gatewayStatus", truth.Status.Value, Text(view, "gatewayStatus"));
+        Expect(problems, "error", truth.Error?.Code, view.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object ? Text(error, "code") : null);
+        ExpectSame(problems, "batch", TruthBatches(truth), ViewBatches(view));
+        ExpectSame(problems, "stock", TruthStocks(truth).Select(StockLine), ViewStocks(view));
+        return problems;
+    }
+
+    /// <summary>
+    /// The differences between the events published for one transaction and the ground truth: exactly one
+    /// <c>transaction.*</c> event of the expected type whose orders are the truth's, no event id twice, and for
+    /// every stock an <c>order.updated</c> event with its final status, none of them repeated.
+    /// </summary>
+    public static IReadOnlyList<string> CompareEvents(IReadOnlyList<OutcomeEvent> events, TransactionTruth truth)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(truth);
+        var problems = new List<string>();
+        var mine = events.Where(e => e.Subject == truth.TransactionId).ToList();
+        foreach (var repeated in mine.GroupBy(e => e.Id).Where(g => g.Count() > 1))
+        {
+            problems.Add($"event {repeated.Key} published {repeated.Count()} times");
+        }
+
+        var finals = mine.Where(e => e.IsFinal).DistinctBy(e => e.Id).ToList();
+        var expected = ExpectedStatus(truth);
+        var expectedType = expected is null ? "(none: not final)" : "transaction." + expected.ToLowerInvariant();
+        if (finals.Count != 1)
+        {
+            problems.Add($"{finals.Count} final events ({string.Join(", ", finals.Select(e => e.Type))}), expected one {expectedType}");
+        }
+
+        foreach (var final in finals)
+        {
+            Expect(problems, "final event type", expectedType, final.Type);
+            Expect(problems, "final event id", $"{truth.TransactionId}/final", final.Id);
+            ExpectSame(problems, "final event order", TruthStocks(truth).Select(StockSummary), EventOrders(final.Data));
+        }
+
+        var updates = mine.Where(e => e.Type == OutcomeEvent.OrderUpdated).DistinctBy(e => e.Id).Select(e => UpdateLine(e.Data)).ToList();
+        foreach (var repeated in updates.GroupBy(line => line).Where(g => g.Count() > 1))
+        {
+            problems.Add($"order.updated '{repeated.Key}' published {repeated.Count()} times under different ids");
+        }
+
+        foreach (var stock in TruthStocks(truth).Select(StockSummary))
+        {
+            if (!updates.Contains(stock, StringComparer.Ordinal))
+            {
+                problems.Add($"no order.updated for the final state '{stock}'");
+            }
+        }
+
+        return problems;
+    }
+
+    private static void Expect(List<string> problems, string what, string? expected, string? actual)
+    {
+        if (!string.Equals(expected, actual, StringComparison.Ordinal))
+        {
+            problems.Add($"{what}: expected '{expected ?? "null"}', app has '{actual ?? "null"}'");
+        }
+    }
+
+    private static void ExpectSame(List<string> problems, string what, IEnumerable<string> expected, IEnumerable<string> actual)
+    {
+        var missing = expected.Order(StringComparer.Ordinal).ToList();
+        var extra = new List<string>();
+        foreach (var line in actual)
+        {
+            if (!missing.Remove(line))
+            {
+                extra.Add(line);
+            }
+        }
+
+        problems.AddRange(missing.Select(line => $"{what} missing in the app: {line}"));
+        problems.AddRange(extra.Select(line => $"{what} only in the app: {line}"));
+    }
+
+    private sealed record Stock(string? BatchId, string Ticker, string Side, string Status, int Filled, int Quantity, decimal AveragePrice, string? ErrorCode, bool Unplaced);
+
+    private static IEnumerable<Stock> TruthStocks(TransactionTruth truth) =>
+        truth.Orders.OrderBatches.SelectMany(batch =>
+            batch.Orders.Select(o => (Order: o, Unplaced: false))
+                .Concat(batch.Unplaced.Select(o => (Order: o, Unplaced: true)))
+                .Select(x => new Stock(
+                    batch.BatchId, x.Order.Tradingsymbol, x.Order.TransactionType.Value, x.Order.Status.Value, x.Order.FilledQuantity,
+                    x.Order.Quantity, x.Order.AveragePrice, x.Order.ErrorCode, x.Unplaced)));
+
+    private static IEnumerable<string> ViewStocks(JsonElement view) =>
+        view.GetProperty("batches").EnumerateArray().SelectMany(batch => batch.GetProperty("orders").EnumerateArray().Select(o => StockLine(new Stock(
+            Text(batch, "batchId"),
+            Text(o, "ticker")!,
+            Text(o, "transactionType")!,
+            Text(o, "status")!,
+            o.GetProperty("filledQuantity").GetInt32(),
+            o.GetProperty("quantity").GetInt32(),
+            o.GetProperty("averagePrice").GetDecimal(),
+            Text(o, "errorCode"),
+            o.GetProperty("unplaced").GetBoolean()))));
+
+    private static IEnumerable<string> TruthBatches(TransactionTruth truth) =>
+        truth.Orders.OrderBatches.Select(b => BatchLine(b.BatchId, b.Status.Value, b.Filled, b.Quantity, b.BuyAmount, b.SellAmount, b.CompletedDate));
+
+    private static IEnumerable<string> ViewBatches(JsonElement view) =>
+        view.GetProperty("batches").EnumerateArray().Select(b => BatchLine(
+            Text(b, "batchId"),
+            Text(b, "status"),
+            b.GetProperty("filled").GetInt32(),
+            b.GetProperty("quantity").GetInt32(),
+            b.GetProperty("buyAmount").GetDecimal(),
+            b.GetProperty("sellAmount").GetDecimal(),
+            b.TryGetProperty("completedDate", out var date) && date.ValueKind == JsonValueKind.String ? date.GetDateTimeOffset() : null));
+
+    private static string StockLine(Stock s) =>
+        $"{s.BatchId} {StockSummary(s)} @{Money(s.AveragePrice)}{(s.ErrorCode is null ? string.Empty : $" {s.ErrorCode}")}{(s.Unplaced ? " unplaced" : string.Empty)}";
+
+    private static string StockSummary(Stock s) => $"{s.Ticker} {s.Side} {s.Status} {s.Filled}/{s.Quantity}";
+
+    private static string BatchLine(string? id, string? status, int filled, int quantity, decimal buy, decimal sell, DateTimeOffset? completed) =>
+        $"{id} {status} {filled}/{quantity} buy {Money(buy)} sell {Money(sell)} completed {Instant(completed)}";
+
+    /// <summary>Instants travel with millisecond precision on the wire; the simulator's own truth has more.</summary>
+    private static string Instant(DateTimeOffset? at) =>
+        at?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) ?? "-";
+
+    private static IEnumerable<string> EventOrders(JsonElement data) =>
+        data.TryGetProperty("orders", out var orders)
+            ? orders.EnumerateArray().Select(o => $"{Text(o, "ticker")} {Text(o, "transactionType")} {Text(o, "status")} {o.GetProperty("filledQuantity").GetInt32()}/{o.GetProperty("quantity").GetInt32()}")
+            : [];
+
+    private static string UpdateLine(JsonElement data) =>
+        $"{Text(data, "ticker")} {Text(data, "transactionType")} {Text(data, "status")} {data.GetProperty("filledQuantity").GetInt32()}/{data.GetProperty("quantity").GetInt32()}";
+
+    private static string Money(decimal amount) => amount.ToString("0.00##", CultureInfo.InvariantCulture);
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+            : null;
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues.Models;
+using FunctionApp.Hosting;
+using FunctionApp.Tests.Infrastructure;
+using FunctionApp.Tracking;
+using Gateway.Simulator.Engine;
+using Gateway.Simulator.Scenarios;
+using TestSupport;
+using Transactions.Storage;
+
+namespace FunctionApp.Tests.Tracking;
+
+/// <summary>
+/// Drives tracked transactions through the app, the simulator and simulated time, and checks the result against the
+/// simulator's ground truth. Keeps every outcome event it has read from the <c>transaction-outcomes</c> queue.
+/// </summary>
+internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private readonly List<OutcomeEvent> outcomes = [];
+
+    public AppHarness Harness => harness;
+
+    public string UserId => userId;
+
+    public IReadOnlyList<OutcomeEvent> Outcomes => outcomes;
+
+    public Simulation Simulation => harness.Simulator.Simulation;
+
+    public DateTimeOffset Now => harness.Simulator.Clock.GetUtcNow();
+
+    /// <summary>Creates a transaction through the app and scripts what the simulator does with it.</summary>
+    public async Task<CreatedTransactionJson> CreateAsync(string securitiesJson, Scenario? scenario = null)
+    {
+        var created = await harness.CreateTransactionAsync(userId, securitiesJson);
+        if (scenario is not null)
+        {
+            Assert.True(Simulation.SetScenario(created.TransactionId, scenario));
+        }
+
+        return created;
+    }
+
+    /// <summary>The user opens the SDK, logs in at the broker and confirms; returns the SDK result.</summary>
+    public Task<JsonElement> ConfirmInSdkAsync(CreatedTransactionJson created, string broker = "kite") =>
+        harness.CompleteSdkFlowAsync(created, broker);
+
+    /// <summary>What the platform's app does with the SDK's answer: posts it to the app.</summary>
+    public async Task PostSdkResultAsync(string transactionId, object sdkResult)
+    {
+        using var client = harness.Client(userId);
+        using var response = await client.PostAsync($"/api/transactions/{transactionId}/sdk-result", JsonContent.Create(sdkResult));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    public Task<JsonElement> ViewAsync(string transactionId) => harness.GetTransactionAsync(userId, transactionId);
+
+    /// <summary>Moves the clock the app and the simulator share, then runs what fell due in the simulator (market, webhooks).</summary>
+    public async Task AdvanceClockAsync(TimeSpan by)
+    {
+        harness.Simulator.Clock.AdvanceBy(by);
+        await harness.Simulator.RunDueWorkAsync(CancellationToken.None);
+    }
+
+    public Task SetClockAsync(DateTimeOffset to) => AdvanceClockAsync(to - Now);
+
+    /// <summary>Runs the reconciler now (its timer fires every minute): re-arms overdue timers, re-sends unsent outbox events.</summary>
+    public async Task ReconcileAsync()
+    {
+        await using var scope = harness.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<TrackerReconcilerFunction>()
+            .HandleAsync(new TimerInvocation("TrackerReconciler", IsPastDue: false), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Lets simulated time pass until the tracker's next wake-up is overdue enough for the reconciler to re-arm it
+    /// (queue visibility delays run in real time, so the timer message itself is still invisible), and re-arms it.
+    /// </summary>
+    public async Task SkipToNextWakeUpAsync(string transactionId)
+    {
+        var next = NextWakeAt(await ViewAsync(transactionId)) ?? throw new InvalidOperationException("The tracker is not waiting for anything.");
+        var target = next + TrackerReconcilerFunction.LostAfter + TimeSpan.FromSeconds(1);
+        if (target > Now)
+        {
+            await AdvanceClockAsync(target - Now);
+        }
+
+        await ReconcileAsync();
+    }
+
+    /// <summary>Waits until the app shows the transaction final, re-arming a timer that a clock jump left overdue.</summary>
+    public async Task<JsonElement> WaitUntilFinalAsync(string transactionId)
+    {
+        JsonElement view = default;
+        try
+        {
+            await Eventually.Until(PollAsync, Patience, $"transaction {transactionId} to become final");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Last view: {view}", e);
+        }
+
+        return view;
+
+        async Task<bool> PollAsync()
+        {
+            view = await ViewAsync(transactionId);
+            if (view.GetProperty("final").GetBoolean())
+            {
+                return true;
+            }
+
+            if (NextWakeAt(view) is { } next && next + TrackerReconcilerFunction.LostAfter < Now)
+            {
+                await ReconcileAsync();
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Waits until the app shows <paramref name="status"/> (not necessarily final).</summary>
+    public async Task<JsonElement> WaitForStatusAsync(string transactionId, string status)
+    {
+        JsonElement view = default;
+        await Eventually.Until(
+            async () => (view = await ViewAsync(transactionId)).GetProperty("status").GetString() == status,
+            Patience,
+            $"transaction {transactionId} to reach {status}");
+        return view;
+    }
+
+    /// <summary>Receives (and deletes) everything on the outcomes queue; returns every event read so far.</summary>
+    public async Task<IReadOnlyList<OutcomeEvent>> DrainOutcomesAsync()
+    {
+        var queue = harness.Services.GetRequiredService<StorageQueues>().Queue(QueueNames.TransactionOutcomes);
+        while (true)
+        {
+            QueueMessage[] messages = await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1));
+            if (messages.Length == 0)
+            {
+                return outcomes;
+            }
+
+            foreach (var message in messages)
+            {
+                outcomes.Add(OutcomeEvent.Parse(message.MessageText));
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the transaction is final and its final event is published, then asserts that the app's view and
+    /// the published events equal the simulator's ground truth. Returns the truth.
+    /// </summary>
+    public async Task<TransactionTruth> AssertMatchesTruthAsync(string transactionId)
+    {
+        var view = await WaitUntilFinalAsync(transactionId);
+        await Eventually.Until(
+            async () => (await DrainOutcomesAsync()).Any(e => e.Subject == transactionId && e.IsFinal),
+            Patience,
+            $"the final event of {transactionId}");
+        await DrainOutcomesAsync();
+        var truth = Simulation.GetTruth(transactionId)!;
+        AssertNoDifferences("view", GroundTruthComparison.CompareView(view, truth), view);
+        AssertNoDifferences("events", GroundTruthComparison.CompareEvents(outcomes, truth), view);
+        return truth;
+    }
+
+    /// <summary>The transaction's inbox rows (stored webhook hits and SDK results) in the order they arrived.</summary>
+    public async Task<IReadOnlyList<TableEntity>> InboxAsync(string transactionId)
+    {
+        var inbox = harness.Services.GetRequiredService<StorageClients>().Table(TableNames.WebhookInbox);
+        var rows = await inbox.QueryAsync<TableEntity>(e => e.PartitionKey == transactionId).ToListAsync();
+        return [.. rows.OrderBy(row => row.GetDateTimeOffset("ReceivedAt"))];
+    }
+
+    /// <summary>The status of the first batch in a stored webhook body.</summary>
+    public static string? BatchStatusOf(TableEntity inboxRow)
+    {
+        using var body = JsonDocument.Parse(inboxRow.GetBinary("Body"));
+        return body.RootElement.GetProperty("orderBatches")[0].GetProperty("status").GetString();
+    }
+
+    private static void AssertNoDifferences(string what, IReadOnlyList<string> differences, JsonElement view) =>
+        Assert.True(differences.Count == 0, $"The app's {what} differs from the ground truth:\n{string.Join("\n", differences)}\nTimeline:\n{string.Join("\n", Timeline(view))}");
+
+    public static DateTimeOffset? NextWakeAt(JsonElement view) =>
+        view.GetProperty("next") is { ValueKind: JsonValueKind.Object } next ? next.GetProperty("at").GetDateTimeOffset() : null;
+
+    /// <summary>The timeline's event texts, oldest first.</summary>
+    public static IReadOnlyList<string> Timeline(JsonElement view) =>
+        [.. view.GetProperty("timeline").EnumerateArray().Select(entry => entry.GetProperty("event").GetString()!)];
+
+    /// <summary>Every stock of the view as "TICKER SIDE STATUS filled/quantity".</summary>
+    public static IReadOnlyList<string> Stocks(JsonElement view) =>
+        [.. view.GetProperty("batches").EnumerateArray()
+            .SelectMany(batch => batch.GetProperty("orders").EnumerateArray())
+            .Select(o => $"{o.GetProperty("ticker").GetString()} {o.GetProperty("transactionType").GetString()} {o.GetProperty("status").GetString()} {o.GetProperty("filledQuantity").GetInt32()}/{o.GetProperty("quantity").GetInt32()}")
+            .Order(StringComparer.Ordinal)];
+}
