@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Client.Auth;
+using Gateway.Client.Http;
 using Gateway.Client.Json;
 using Gateway.Client.Webhooks;
 using FunctionApp.Telemetry;
@@ -88,7 +89,8 @@ public sealed partial class WebhookIntake(
             return new WebhookReceipt(WebhookRejection.MissingTransactionId);
         }
 
-        var stored = await transactions.GetAsync(webhook.TransactionId, cancellationToken);
+        // An id the Gateway could never have issued is not looked up (nor can it break a table key).
+        var stored = GatewayTransactionId.IsValid(webhook.TransactionId) ? await transactions.GetAsync(webhook.TransactionId, cancellationToken) : null;
         if (stored is null)
         {
             return new WebhookReceipt(WebhookRejection.UnknownTransaction);

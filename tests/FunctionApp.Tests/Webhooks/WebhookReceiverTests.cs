@@ -1,0 +1,280 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FunctionApp.Tests.Infrastructure;
+using Gateway.Client.Webhooks;
+using TestSupport;
+using Transactions.Storage;
+
+namespace FunctionApp.Tests.Webhooks;
+
+[Collection(SharedAzurite.Name)]
+public sealed class WebhookReceiverTests(AzuriteFixture azurite)
+{
+    private const string OneStock = """[{"ticker":"RELIANCE","quantity":2,"type":"BUY"}]""";
+    private const string PreviousApiSecret = "harness-previous-api-secret";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    public static TheoryData<string> Forgeries => new() { "forged checksum", "tampered timestamp", "tampered smallcaseAuthId", "wrong secret", "no checksum", "upper-case hex of another body" };
+
+    [Fact]
+    public async Task Receive_ValidWebhook_Returns200StoresOneInboxRowAndTheTrackerReadsIt()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId()));
+
+        var body = response.AssertStatus(HttpStatusCode.OK).Json;
+        Assert.True(body.GetProperty("received").GetBoolean());
+        Assert.False(body.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen");
+    }
+
+    [Fact]
+    public async Task Receive_SameBodyAgain_Returns200DuplicateAndStillOneRow()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var webhook = SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId());
+        (await harness.PostWebhookAsync(webhook)).AssertStatus(HttpStatusCode.OK);
+
+        var again = await harness.PostWebhookAsync(webhook);
+
+        Assert.True(again.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    [Theory]
+    [MemberData(nameof(Forgeries))]
+    public async Task Receive_BadChecksum_Returns401AndStoresNothing(string forgery)
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var authId = SignedWebhook.NewAuthId();
+        var webhook = SignedWebhook.Body(transactionId, notes, authId);
+        switch (forgery)
+        {
+            case "forged checksum":
+                webhook["checksum"] = new string('a', 64);
+                break;
+            case "tampered timestamp":
+                webhook["timestamp"] = "2026-11-26T05:31:00.001Z";
+                break;
+            case "tampered smallcaseAuthId":
+                webhook["smallcaseAuthId"] = SignedWebhook.NewAuthId();
+                break;
+            case "wrong secret":
+                webhook = SignedWebhook.Body(transactionId, notes, authId, apiSecret: "not-the-api-secret");
+                break;
+            case "no checksum":
+                webhook.Remove("checksum");
+                break;
+            default:
+                webhook["checksum"] = WebhookChecksum.Sign(AppHarness.ApiSecret, "2020-01-01T00:00:00.000Z", authId).ToUpperInvariant();
+                break;
+        }
+
+        var response = await harness.PostWebhookAsync(webhook.ToJsonString());
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal("AwaitingUser", await harness.StoredStatusAsync(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_UnknownTransaction_Returns404AndStoresNothing()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        const string unknown = "TRX_0123456789abcdef0123456789abcdef";
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(unknown, "ref_AAAAAAAAAAAAAAAAAAAA", SignedWebhook.NewAuthId()));
+
+        response.AssertProblem(HttpStatusCode.NotFound);
+        Assert.Equal(0, await harness.InboxRowCountAsync(unknown));
+    }
+
+    [Fact]
+    public async Task Receive_TransactionIdNoGatewayWouldIssue_Returns404()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text("TRX_" + new string('a', 600), null, SignedWebhook.NewAuthId()));
+
+        response.AssertProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Receive_NoTransactionId_Returns400()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var webhook = SignedWebhook.Body("TRX_0123456789abcdef0123456789abcdef", null, SignedWebhook.NewAuthId());
+        webhook.Remove("transactionId");
+
+        var response = await harness.PostWebhookAsync(webhook.ToJsonString());
+
+        response.AssertValidationProblem("transactionId");
+    }
+
+    [Fact]
+    public async Task Receive_NotesOfAnotherTransaction_Returns403AndStoresNothing()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, _) = await CreateAsync(harness);
+        var (_, otherNotes) = await CreateAsync(harness);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, otherNotes, SignedWebhook.NewAuthId()));
+
+        response.AssertProblem(HttpStatusCode.Forbidden);
+        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_WithoutNotes_IsCheckedOnTheOtherFieldsAndAccepted()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, _) = await CreateAsync(harness);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, null, SignedWebhook.NewAuthId()));
+
+        response.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_SmallcaseAuthIdOfAnotherUser_Returns403AndStoresNothing()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var bobsAuthId = SignedWebhook.NewAuthId();
+        await harness.Service<UserLinkStore>().LinkAsync("bob", bobsAuthId, "kite", CancellationToken.None);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, bobsAuthId));
+
+        response.AssertProblem(HttpStatusCode.Forbidden);
+        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_SmallcaseAuthIdOfTheTransactionsOwner_IsAccepted()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var alicesAuthId = SignedWebhook.NewAuthId();
+        await harness.Service<UserLinkStore>().LinkAsync("alice", alicesAuthId, "kite", CancellationToken.None);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, alicesAuthId));
+
+        response.AssertStatus(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("{\"transactionId\":")]
+    [InlineData("not json")]
+    [InlineData("[1,2]")]
+    [InlineData("null")]
+    public async Task Receive_MalformedJson_Returns400(string body)
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+
+        var response = await harness.PostWebhookAsync(body);
+
+        response.AssertValidationProblem("body");
+    }
+
+    [Fact]
+    public async Task Receive_BodyOver64KiB_Returns413AndStoresNothing()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var webhook = SignedWebhook.Body(transactionId, notes, SignedWebhook.NewAuthId());
+        webhook["padding"] = new string('x', 70 * 1024);
+
+        var response = await harness.PostWebhookAsync(webhook.ToJsonString());
+
+        response.AssertProblem(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_SignedWithThePreviousApiSecretDuringRotation_IsAccepted()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { ["Gateway:PreviousApiSecret"] = PreviousApiSecret });
+        var (transactionId, notes) = await CreateAsync(harness);
+
+        var previous = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId(), PreviousApiSecret));
+        var current = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId()));
+        var neither = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId(), "yet-another-secret"));
+
+        previous.AssertStatus(HttpStatusCode.OK);
+        current.AssertStatus(HttpStatusCode.OK);
+        neither.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal(2, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_SignedWithThePreviousApiSecretOutsideRotation_Returns401()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId(), PreviousApiSecret));
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_TableStorageUnavailable_Returns503WithRetryAfterAndTheRedeliveryIsStored()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var webhook = SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId());
+
+        harness.Tables.Disable();
+        var during = await harness.PostWebhookAsync(webhook);
+        harness.Tables.Enable();
+
+        during.AssertProblem(HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(during.Headers.RetryAfter);
+        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+        var redelivered = await harness.PostWebhookAsync(webhook);
+        Assert.False(redelivered.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen");
+    }
+
+    [Fact]
+    public async Task Receive_QueueUnavailableAfterTheInboxInsert_Returns503AndTheDuplicateRedeliveryWakesTheTracker()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var webhook = SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId());
+
+        harness.Queues.Disable();
+        var during = await harness.PostWebhookAsync(webhook);
+        harness.Queues.Enable();
+
+        during.AssertProblem(HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(during.Headers.RetryAfter);
+        // Stored but never handed over: without the redelivery the tracker would not know.
+        Assert.Single(await harness.Service<WebhookInbox>().ListUnprocessedAsync(transactionId, CancellationToken.None));
+        Assert.Equal("AwaitingUser", await harness.StoredStatusAsync(transactionId));
+
+        var redelivered = await harness.PostWebhookAsync(webhook);
+
+        Assert.True(redelivered.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
+        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen", Patience);
+        await Eventually.Until(
+            async () => (await harness.Service<WebhookInbox>().ListUnprocessedAsync(transactionId, CancellationToken.None)).Count == 0,
+            Patience,
+            "the inbox entry to be processed");
+        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    private static async Task<(string TransactionId, string NotesRef)> CreateAsync(AppHarness harness)
+    {
+        var created = await harness.CreateTransactionAsync("alice", OneStock);
+        return (created.TransactionId, harness.Simulator.Simulation.GetTruth(created.TransactionId)!.Notes!);
+    }
+}
