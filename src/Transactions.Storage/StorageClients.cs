@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 
@@ -21,6 +23,12 @@ public sealed class StorageClients
         // The Functions host's queue trigger expects base64 message text by default.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         options.Retry.ApplyTo(queueOptions.Retry);
+
+        foreach (var policy in options.AdditionalPolicies)
+        {
+            tableOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+            queueOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
 
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Microsoft.Extensions.Configuration;
 
 namespace Transactions.Storage;
@@ -32,6 +33,12 @@ public sealed class StorageOptions
     public string NamePrefix { get; set; } = string.Empty;
 
     public StorageRetryOptions Retry { get; set; } = new();
+
+    /// <summary>
+    /// Extra Azure.Core policies run on every attempt of every table and queue request (e.g. request counting in the
+    /// benchmark). Read once, when <see cref="StorageClients"/> is created: add them before the first storage call.
+    /// </summary>
+    public IList<HttpPipelinePolicy> AdditionalPolicies { get; } = new List<HttpPipelinePolicy>();
 
     /// <summary>
     /// Reads the Functions host conventions: <c>AzureWebJobsStorage</c> as a connection string, or
