@@ -63,7 +63,11 @@ public static class GatewayServiceCollectionExtensions
                 AutomaticDecompression = DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
-            // Header values carry the API secret and the user's token.
+            // Header values carry the API secret and the user's token. The factory's default request logger redacts
+            // them in the message text only: its structured state, which OpenTelemetry and Application Insights export,
+            // keeps the raw values. So this client has no request logger (GatewayClient logs failures, the resilience
+            // pipeline logs retries); the redaction still masks the message text of a logger added to the returned builder.
+            .RemoveAllLoggers()
             .RedactLoggedHeaders(_ => true);
 
         builder.AddResilienceHandler(PipelineName, static (pipeline, context) =>
