@@ -1,7 +1,7 @@
 using System.Net;
 using FunctionApp.Tests.Infrastructure;
-using Gateway.Client.Auth;
 using FunctionApp.Transactions;
+using Gateway.Client.Auth;
 using TestSupport;
 
 namespace FunctionApp.Tests.Api;

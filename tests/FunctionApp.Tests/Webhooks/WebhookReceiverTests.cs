@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using FunctionApp.Tests.Infrastructure;
 using Gateway.Client.Webhooks;
 using TestSupport;
