@@ -212,6 +212,14 @@ public sealed class OrderDetailsContractTests : ContractTestBase
     }
 
     [Fact]
+    public async Task GetOrderDetails_UnknownTransaction_EmptyNotAFailure()
+    {
+        var orders = await H.OrdersAsync("TRX_" + new string('0', 32));
+
+        Assert.Empty(orders.OrderBatches);
+    }
+
+    [Fact]
     public async Task GetOrderDetails_Two503sThenAnswer_RetriedAndSucceeds()
     {
         var (id, _) = await H.TradeAsync(Buy("RELIANCE", 10));

@@ -83,6 +83,55 @@ public sealed class TransactionDetailsContractTests : ContractTestBase
     }
 
     [Fact]
+    public async Task GetTransactionDetails_ConnectedUserLogsInWithAnotherAccount_ErroredUserMismatch()
+    {
+        var created = await H.Client.CreateTransactionAsync(
+            new CreateTransactionRequest([Buy("RELIANCE", 10)]), H.Connected(AnotherUsersAuthId), H.Ct);
+        await H.StepAsync(created.TransactionId, "open");
+        await H.StepAsync(created.TransactionId, "broker", new Simulator.Api.SdkBrokerChoice("kite"));
+
+        using var step = await H.SdkAsync(created.TransactionId, "login", new Simulator.Api.SdkLogin("ANOTHER-ACCOUNT"));
+        var details = await H.DetailsAsync(created.TransactionId);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, step.StatusCode);
+        Assert.Equal(TransactionStatus.Errored, details.Status);
+        Assert.Equal("user_mismatch", details.Details.Error?.Code);
+        Assert.Equal(AnotherUsersAuthId, details.SmallcaseAuthId);
+    }
+
+    [Fact]
+    public async Task GetTransactionDetails_BrokerTakesNoAmoAndTheMarketIsClosed_ErroredMarketClosed()
+    {
+        await H.MoveClockToAsync(FridayEvening);
+        H.UseScenario(Scenario.Default with { AmoAllowed = false });
+        var created = await H.CreateAsync(Buy("RELIANCE", 10));
+        await H.LoginAsync(created.TransactionId);
+
+        using var step = await H.SdkAsync(created.TransactionId, "confirm");
+        var details = await H.DetailsAsync(created.TransactionId);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, step.StatusCode);
+        Assert.Equal(TransactionStatus.Errored, details.Status);
+        Assert.Equal("market_closed", details.Details.Error?.Code);
+        Assert.Empty((await H.OrdersAsync(created.TransactionId)).OrderBatches);
+    }
+
+    [Fact]
+    public async Task GetTransactionDetails_SdkEndsTheFlowAtConfirm_ErroredWithThatCodeAndMessage()
+    {
+        H.UseScenario(Scenario.Default with { ConfirmError = new TransactionError("insufficient_holdings", "Not enough ITC to sell.") });
+        var created = await H.CreateAsync(Sell("ITC", 50));
+        await H.LoginAsync(created.TransactionId);
+
+        using var step = await H.SdkAsync(created.TransactionId, "confirm");
+        var details = await H.DetailsAsync(created.TransactionId);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, step.StatusCode);
+        Assert.Equal(new TransactionError("insufficient_holdings", "Not enough ITC to sell."), details.Details.Error);
+        Assert.Equal(TransactionStatus.Errored, details.Status);
+    }
+
+    [Fact]
     public async Task GetTransactionDetails_NeverOpenedPastExpireAt_StaysInitialized()
     {
         var created = await H.CreateAsync(Buy("RELIANCE", 10));
@@ -204,6 +253,18 @@ public sealed class TransactionDetailsContractTests : ContractTestBase
         Assert.Equal(GatewayFailureKind.Unavailable, failure.Kind);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failure.StatusCode);
         Assert.Equal(10 - 4, H.FaultCallsLeft(ApiNames.TransactionDetails));
+    }
+
+    [Fact]
+    public async Task GetTransactionDetails_SlowAnswerWithinTheAttemptTimeout_AnsweredByTheFirstAttempt()
+    {
+        var created = await H.CreateAsync(Buy("RELIANCE", 10));
+        H.ArmFault(ApiNames.TransactionDetails, new ApiFault { Kind = ApiFaultKind.Slow, Duration = TimeSpan.FromMilliseconds(200), Count = 2 });
+
+        var details = await H.DetailsAsync(created.TransactionId);
+
+        Assert.Equal(TransactionStatus.Initialized, details.Status);
+        Assert.Equal(1, H.FaultCallsLeft(ApiNames.TransactionDetails));
     }
 
     [Fact]

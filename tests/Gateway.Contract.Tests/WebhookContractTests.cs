@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Gateway.Client.Auth;
 using Gateway.Client.Json;
 using Gateway.Client.Orders;
 using Gateway.Client.Webhooks;
@@ -38,6 +39,12 @@ public sealed class WebhookContractTests : ContractTestBase
             Assert.Equal("kite", webhook.Broker);
             Assert.Equal(FridayMorning, DateTimeOffset.Parse(webhook.Timestamp!, CultureInfo.InvariantCulture));
         });
+        foreach (var webhook in webhooks)
+        {
+            var token = await new GatewayTokens(Secret, H.Sim.Clock).VerifyAsync(webhook.SmallcaseAuthToken);
+            Assert.Equal(webhook.SmallcaseAuthId, token.Claims?.SmallcaseAuthId);
+        }
+
         Assert.NotEmpty(orderDetails.OrderBatches);
         Assert.Equal(Json(orderDetails.OrderBatches), Json(webhooks[^1].OrderBatches));
     }
