@@ -17,7 +17,13 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public static TheoryData<string> ForgedTokens => new() { "tampered payload", "another secret", "expired", "guest token", "not a JWT" };
 
-    public async Task InitializeAsync() => harness = await AppHarness.StartAsync(azurite);
+    public async Task InitializeAsync()
+    {
+        harness = await AppHarness.StartAsync(azurite);
+
+        // No webhooks: the inbox then holds exactly what the SDK-result endpoint stored.
+        harness.Simulator.Simulation.WebhookUrl = null;
+    }
 
     public async Task DisposeAsync() => await harness.DisposeAsync();
 
