@@ -37,15 +37,15 @@ public sealed class OutcomePublisher(OutboxStore outbox, StorageQueues queues, T
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a final outcome."),
     };
 
-    public async Task PublishStockChangesAsync(string userId, TrackedTransaction state, IReadOnlyList<StockChange> changes, CancellationToken cancellationToken)
+    public async Task PublishStockChangesAsync(string userId, string transactionId, IReadOnlyList<PendingStockChange> changes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        foreach (var change in changes)
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var (version, change) in changes)
         {
-            var eventId = $"order-v{state.Version}-{change.Ticker}-{change.TransactionType}-{change.BatchId ?? "nobatch"}";
+            var eventId = $"order-v{version}-{change.Ticker}-{change.TransactionType}-{change.BatchId ?? "nobatch"}";
             var data = new
             {
-                transactionId = state.TransactionId,
+                transactionId,
                 userId,
                 batchId = change.BatchId,
                 ticker = change.Ticker,
@@ -55,7 +55,7 @@ public sealed class OutcomePublisher(OutboxStore outbox, StorageQueues queues, T
                 quantity = change.Quantity,
                 filledQuantity = change.FilledQuantity,
             };
-            await PublishAsync(state.TransactionId, eventId, OrderUpdated, data, cancellationToken);
+            await PublishAsync(transactionId, eventId, OrderUpdated, data, cancellationToken);
         }
     }
 

@@ -123,7 +123,6 @@ public sealed partial class TransactionTracker(
                 LogConflict(logger, transactionId, conflict.Ticker, conflict.KeptStatus.Value, conflict.IgnoredStatus.Value);
             }
 
-            await publisher.PublishStockChangesAsync(stored.Record.UserId, decision.State, decision.StockChanges, cancellationToken);
             await FinishPublicationAsync(new StoredTransaction(ToRecord(stored.Record, decision.State), written.ETag), cancellationToken);
             await scheduler.ScheduleAsync(decision.State, decision.NextAction, cancellationToken);
             return decision;
@@ -132,19 +131,29 @@ public sealed partial class TransactionTracker(
         throw new InvalidOperationException($"Transaction {transactionId} kept changing under {MaxConcurrencyRetries} attempts; the message will be retried.");
     }
 
-    /// <summary>Publishes a final outcome that is still pending, then clears the flag (exactly one outcome event per transaction).</summary>
+    /// <summary>
+    /// Publishes the stock changes and the final outcome the saved state still holds, then clears them. The outbox
+    /// gives every event a deterministic id, so publishing twice (after a crash, or by two racing processes) records
+    /// each event once: one <c>order.updated</c> per change, exactly one outcome event per transaction.
+    /// </summary>
     private async Task FinishPublicationAsync(StoredTransaction stored, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= MaxConcurrencyRetries; attempt++)
         {
             var state = TrackerStateJson.Deserialize(stored.Record.StateJson);
-            if (!state.OutcomePublicationPending || TrackerOutcome.From(state) is not { } outcome)
+            if (!state.HasUnpublishedEvents)
             {
                 return;
             }
 
-            await publisher.PublishOutcomeAsync(stored.Record.UserId, outcome, cancellationToken);
-            var published = engine.MarkOutcomePublished(state);
+            await publisher.PublishStockChangesAsync(stored.Record.UserId, state.TransactionId, state.UnpublishedStockChanges, cancellationToken);
+            var published = TrackerEngine.MarkStockChangesPublished(state);
+            if (state.OutcomePublicationPending && TrackerOutcome.From(state) is { } outcome)
+            {
+                await publisher.PublishOutcomeAsync(stored.Record.UserId, outcome, cancellationToken);
+                published = engine.MarkOutcomePublished(published);
+            }
+
             var written = await transactions.ReplaceAsync(ToRecord(stored.Record, published), stored.ETag, cancellationToken);
             if (written.Outcome != WriteOutcome.Conflict)
             {
@@ -182,15 +191,20 @@ public sealed partial class TransactionTracker(
         return state.SmallcaseAuthId is { Length: > 0 } authId ? tokens.MintConnected(authId, TimeSpan.FromMinutes(5)) : tokens.MintGuest(TimeSpan.FromMinutes(5));
     }
 
-    private TransactionRecord ToRecord(TransactionRecord current, TrackedTransaction state) => current with
+    private TransactionRecord ToRecord(TransactionRecord current, TrackedTransaction state)
     {
-        Status = state.Phase.ToString(),
-        StateJson = TrackerStateJson.Serialize(state),
-        // A final outcome still to publish keeps the row due, so the reconciler finds it after a crash.
-        NextWakeAt = state.NextWakeAt ?? (state.OutcomePublicationPending ? state.FinishedAt : null),
-        Version = state.Version,
-        UpdatedAt = clock.GetUtcNow(),
-    };
+        var now = clock.GetUtcNow();
+        return current with
+        {
+            Status = state.Phase.ToString(),
+            StateJson = TrackerStateJson.Serialize(state),
+            // Events still to publish make the row due now, so the reconciler finds it if the process dies before
+            // publishing; its timer then finds the state unchanged and publishes them.
+            NextWakeAt = state.HasUnpublishedEvents ? now : state.NextWakeAt,
+            Version = state.Version,
+            UpdatedAt = now,
+        };
+    }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Tracker event {Trigger} for unknown transaction {TransactionId} dropped")]
     private static partial void LogUnknownTransaction(ILogger logger, string transactionId, TrackerTrigger trigger);

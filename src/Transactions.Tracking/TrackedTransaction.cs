@@ -72,13 +72,30 @@ public sealed record TrackedTransaction
     /// <summary>Set on the change into a terminal phase; cleared by <see cref="TrackerEngine.MarkOutcomePublished"/>.</summary>
     public bool OutcomePublicationPending { get; init; }
 
+    /// <summary>
+    /// Stock changes saved with the state whose <c>order.updated</c> events may not be recorded in the outbox yet;
+    /// cleared by <see cref="TrackerEngine.MarkStockChangesPublished"/>. Keeping them in the row that the change is
+    /// saved with means a crash between saving and publishing cannot lose an event.
+    /// </summary>
+    public IReadOnlyList<PendingStockChange> UnpublishedStockChanges { get; init; } = [];
+
+    /// <summary>True while a stock change or the final outcome still has to be published.</summary>
+    [JsonIgnore]
+    public bool HasUnpublishedEvents => OutcomePublicationPending || UnpublishedStockChanges.Count > 0;
+
     [JsonIgnore]
     public TrackerOutcomeKind Outcome => Phase.ToOutcome();
 
-    /// <summary>Equal apart from the version and the bookkeeping lists (timeline, applied signals), i.e. nothing worth persisting happened.</summary>
+    /// <summary>
+    /// Equal apart from the version and the bookkeeping lists (timeline, applied signals, unpublished changes), i.e.
+    /// nothing worth persisting happened.
+    /// </summary>
     internal bool HasSameContentAs(TrackedTransaction other) =>
-        this == other with { Version = Version, Timeline = Timeline, AppliedSignals = AppliedSignals };
+        this == other with { Version = Version, Timeline = Timeline, AppliedSignals = AppliedSignals, UnpublishedStockChanges = UnpublishedStockChanges };
 }
+
+/// <summary>A stock change to publish as <c>order.updated</c>, with the state version that saved it (part of the event id).</summary>
+public sealed record PendingStockChange(long Version, StockChange Change);
 
 /// <summary>One thing that happened to a tracked transaction. Never holds secrets or personal data.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Event);

@@ -6,7 +6,9 @@ namespace Transactions.Tracking;
 /// What <see cref="TrackerEngine.Apply"/> decided. The host:
 /// <list type="number">
 /// <item>saves <see cref="State"/> with the row's ETag when <see cref="Changed"/> (on 412: reload, apply the event again);</item>
-/// <item>publishes <see cref="Outcome"/> when it is not null, then calls <see cref="TrackerEngine.MarkOutcomePublished"/>;</item>
+/// <item>publishes the state's <see cref="TrackedTransaction.UnpublishedStockChanges"/> and pending outcome (also when
+/// nothing changed: a crash may have left them), then saves the result of <see cref="TrackerEngine.MarkStockChangesPublished"/>
+/// and <see cref="TrackerEngine.MarkOutcomePublished"/>;</item>
 /// <item>acts on <see cref="NextAction"/>.</item>
 /// </list>
 /// </summary>
@@ -21,7 +23,7 @@ public sealed record TrackerDecision
     /// <summary>Why the event was a no-op, or <see cref="TrackerIgnoreReason.None"/> when it was applied. The host logs it.</summary>
     public TrackerIgnoreReason Ignored { get; init; }
 
-    /// <summary>Stocks whose status or filled quantity changed: one <c>order.updated</c> event each.</summary>
+    /// <summary>Stocks whose status or filled quantity changed: one <c>order.updated</c> event each (also added to the state's <see cref="TrackedTransaction.UnpublishedStockChanges"/>).</summary>
     public IReadOnlyList<StockChange> StockChanges { get; init; } = [];
 
     /// <summary>Snapshots that contradicted final stock data; the stored data was kept. Worth a warning.</summary>

@@ -104,6 +104,7 @@ public sealed class TrackerEngine
             Version = state.Version + 1,
             Timeline = Append(state.Timeline, new TimelineEntry(now, Describe(state, step, trackerEvent.Trigger)), TrackedTransaction.TimelineCapacity),
             AppliedSignals = signalKey is null ? state.AppliedSignals : Append(state.AppliedSignals, signalKey, TrackedTransaction.AppliedSignalCapacity),
+            UnpublishedStockChanges = [.. state.UnpublishedStockChanges, .. step.StockChanges.Select(change => new PendingStockChange(state.Version + 1, change))],
             NextWakeAt = finished ? null : step.State.NextWakeAt,
             WaitingFor = finished ? null : step.State.WaitingFor,
             FinishedAt = finished ? now : null,
@@ -139,6 +140,16 @@ public sealed class TrackerEngine
             Version = state.Version + 1,
             Timeline = Append(state.Timeline, new TimelineEntry(now, $"outcome {state.Outcome} published"), TrackedTransaction.TimelineCapacity),
         };
+    }
+
+    /// <summary>
+    /// Clears <see cref="TrackedTransaction.UnpublishedStockChanges"/> once their events are in the outbox; the same
+    /// instance when there were none. The version stays: this is bookkeeping, and the pending timer stays valid.
+    /// </summary>
+    public static TrackedTransaction MarkStockChangesPublished(TrackedTransaction state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.UnpublishedStockChanges.Count == 0 ? state : state with { UnpublishedStockChanges = [] };
     }
 
     private static TrackerDecision Ignored(TrackedTransaction state, TrackerIgnoreReason reason) =>
