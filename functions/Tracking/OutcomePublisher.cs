@@ -86,16 +86,21 @@ public sealed class OutcomePublisher(OutboxStore outbox, StorageQueues queues, T
         return PublishAsync(outcome.TransactionId, FinalEventId, OutcomeType(outcome.Kind), data, cancellationToken);
     }
 
-    /// <summary>Sends every recorded but unsent event (after a crash between recording and sending).</summary>
-    public async Task<int> RepublishPendingAsync(int maxEvents, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the events recorded before <paramref name="recordedBefore"/> but never marked sent (a crash between
+    /// recording and sending). Younger ones are left alone: their publisher is most likely still sending them, and
+    /// sending them here too would deliver them twice.
+    /// </summary>
+    public async Task<int> RepublishPendingAsync(int maxEvents, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
     {
         var pending = await outbox.ListAllUnpublishedAsync(maxEvents, cancellationToken);
-        foreach (var recorded in pending)
+        var stuck = pending.Where(recorded => recorded.CreatedAt <= recordedBefore).ToList();
+        foreach (var recorded in stuck)
         {
             await SendAsync(recorded, cancellationToken);
         }
 
-        return pending.Count;
+        return stuck.Count;
     }
 
     private async Task PublishAsync(string transactionId, string eventId, string type, object data, CancellationToken cancellationToken)

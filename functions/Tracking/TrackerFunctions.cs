@@ -54,7 +54,7 @@ public sealed partial class TrackerReconcilerFunction(
 {
     public const string Schedule = "0 */1 * * * *";
 
-    /// <summary>How late a timer may be before it counts as lost (queue delivery is not to the second).</summary>
+    /// <summary>How late a timer, or how old an unsent outbox event, may be before it counts as lost (queue delivery is not to the second).</summary>
     public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(2);
 
     private const int BatchSize = 200;
@@ -68,7 +68,7 @@ public sealed partial class TrackerReconcilerFunction(
             await scheduler.SendAsync(new TrackerTimerMessage(due.TransactionId, due.Version, now), cancellationToken);
         }
 
-        var republished = await publisher.RepublishPendingAsync(BatchSize, cancellationToken);
+        var republished = await publisher.RepublishPendingAsync(BatchSize, now - LostAfter, cancellationToken);
         if (overdue.Count > 0 || republished > 0)
         {
             LogReconciled(logger, overdue.Count, republished);
