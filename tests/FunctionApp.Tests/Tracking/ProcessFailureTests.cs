@@ -1,0 +1,77 @@
+using FunctionApp.Hosting;
+using Microsoft.Extensions.Hosting;
+using FunctionApp.Tests.Infrastructure;
+using Gateway.Simulator.Scenarios;
+using TestSupport;
+using Transactions.Storage;
+
+namespace FunctionApp.Tests.Tracking;
+
+/// <summary>Fault matrix: the app's own process or storage fails in the middle of the work.</summary>
+[Collection(SharedAzurite.Name)]
+public sealed class ProcessFailureTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task ProcessKilled_AfterStoringInboxHitsBeforeProcessingThem_NextProcessCompletesFromStorage()
+    {
+        await using var simulator = await AppHarness.StartSimulatorAsync();
+        var prefix = "k" + Guid.NewGuid().ToString("N")[..10];
+        string transactionId;
+        await using (var dying = await AppHarness.StartOnAsync(azurite, simulator, prefix))
+        {
+            await StopQueueListenersAsync(dying);
+            var kit = new TrackingKit(dying);
+            var created = await kit.CreateAsync(WebhookFaultTests.Basket);
+            transactionId = created.TransactionId;
+            await kit.ConfirmInSdkAsync(created);
+            await Eventually.Until(
+                () => simulator.Simulation.GetTruth(transactionId)!.Webhooks is { Count: > 0 } hooks && hooks.All(w => w.Attempts.Any(a => a.StatusCode == 200)),
+                TrackingKit.Patience,
+                "every webhook acknowledged");
+
+            // A worker took the queue messages and died with them: they come back when its lease runs out.
+            var events = dying.Services.GetRequiredService<StorageQueues>().Queue(QueueNames.TrackerEvents);
+            var leased = (await events.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(1))).Value;
+            Assert.NotEmpty(leased);
+            Assert.All(await kit.InboxAsync(transactionId), row => Assert.False(row.GetBoolean("Processed")));
+            Assert.Equal("AwaitingUser", (await kit.ViewAsync(transactionId)).GetProperty("status").GetString());
+        }
+
+        await using var next = await AppHarness.StartOnAsync(azurite, simulator, prefix);
+        var successor = new TrackingKit(next);
+
+        var truth = await successor.AssertMatchesTruthAsync(transactionId);
+
+        Assert.Equal("COMPLETED", truth.Status.Value);
+        Assert.All(await successor.InboxAsync(transactionId), row => Assert.True(row.GetBoolean("Processed")));
+    }
+
+    [Fact]
+    public async Task OutboxUnavailable_AfterStockChangesAreSaved_OrderUpdatedEventsPublishedOnceStorageRecovers()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var kit = new TrackingKit(harness);
+        var created = await kit.CreateAsync(WebhookFaultTests.Basket, new Scenario { Webhooks = new WebhookFaults { Drop = ["completed"] } });
+
+        // The state row saves, then every outbox write fails: what a process dying right after the save leaves behind.
+        var outbox = harness.Services.GetRequiredService<StorageClients>().Table(TableNames.Outbox);
+        await outbox.DeleteAsync();
+        await kit.ConfirmInSdkAsync(created);
+        var placed = await kit.WaitForStatusAsync(created.TransactionId, "OrdersOpen");
+        Assert.Equal(["ITC SELL PLACED 0/5", "NIFTYBEES BUY PLACED 0/10", "RELIANCE BUY PLACED 0/2"], TrackingKit.Stocks(placed));
+        Assert.Empty(await kit.DrainOutcomesAsync());
+
+        await outbox.CreateIfNotExistsAsync();
+        await kit.SkipToNextWakeUpAsync(created.TransactionId);
+
+        await kit.AssertMatchesTruthAsync(created.TransactionId);
+        Assert.Equal(
+            ["ITC PLACED", "NIFTYBEES PLACED", "RELIANCE PLACED"],
+            kit.Outcomes.Where(e => e.Type == OutcomeEvent.OrderUpdated && e.Data.GetProperty("status").GetString() == "PLACED")
+                .Select(e => $"{e.Data.GetProperty("ticker").GetString()} PLACED").Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Stops the app's queue and timer triggers: it still takes webhooks, but nothing processes what they store.</summary>
+    private static Task StopQueueListenersAsync(AppHarness harness) =>
+        harness.Services.GetServices<IHostedService>().OfType<StandaloneTriggers>().Single().StopAsync(CancellationToken.None);
+}
