@@ -91,6 +91,8 @@ public static class FunctionAppBuilder
             EmbeddedSimulator.Attach(app, simulator, functions.OfType<HttpFunction>().Single(f => f.Name == "GatewayWebhook").Route);
         }
 
+        TryIt.TryItPage.MapTryIt(app, simulator);
+
         return app;
     }
 }

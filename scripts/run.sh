@@ -50,6 +50,7 @@ export Simulator__ClockStart
 # Confirm final results with the Gateway 2 s after the last webhook (production default: 15 s).
 export Tracker__ConfirmDelay="00:00:02"
 export Logging__LogLevel__Default="Warning"
+export TryIt__Enabled="true"
 
 app_url="http://127.0.0.1:$app_port"
 dotnet functions/bin/Release/net10.0/handler.dll --urls "$app_url" "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information" &
@@ -65,6 +66,7 @@ echo
 echo "Function app:      $app_url/api  (standalone mode: queue and timer triggers run in-process)"
 echo "Gateway simulator: http://127.0.0.1:$sim_port  (embedded; webhooks go to $app_url/api/gateway/webhooks)"
 echo "Azurite:           blob $blob_port, queue $queue_port, table $table_port"
+echo "Try-it page:       $app_url/try/  (a browser page: sign in as any demo user and walk a basket through)"
 
 dotnet tools/Demo/bin/Release/net10.0/Demo.dll "$app_url" "http://127.0.0.1:$sim_port" "$UserAuth__DevelopmentSigningKey"
 status=$?
