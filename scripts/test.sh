@@ -9,6 +9,10 @@ cd "$root"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The try-it page's browser tests drive Debian's Chromium; Playwright's own browser builds are never downloaded.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 dotnet restore SmallcaseGateway.slnx
 dotnet build SmallcaseGateway.slnx --no-restore -c Release
 
