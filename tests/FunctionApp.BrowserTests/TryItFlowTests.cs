@@ -52,19 +52,35 @@ public sealed class TryItFlowTests(AzuriteFixture azurite, BrowserFixture browse
     }
 
     [Fact]
-    public async Task SdkFlow_CancelledAtLogin_ShowsFailedAsCancelled()
+    public async Task SdkFlow_CancelledAtLoginWithTheKeyboardOnly_ShowsFailedAsCancelled()
     {
         await using var app = await TryItApp.StartAsync(azurite, TryItApp.MarketHours);
-        await RunAsync(app, nameof(SdkFlow_CancelledAtLogin_ShowsFailedAsCancelled), async (page, session) =>
+        await RunAsync(app, nameof(SdkFlow_CancelledAtLoginWithTheKeyboardOnly_ShowsFailedAsCancelled), async (page, session) =>
         {
-            await page.SignInAsync("ravi");
+            var keyboard = page.Page.Keyboard;
+            await page.Page.GetByLabel("Demo user name").FocusAsync();
+            await keyboard.TypeAsync("ravi");
+            await keyboard.PressAsync("Enter");
+            await Expect(page.Row(1).GetByLabel("Ticker")).ToBeFocusedAsync();
             await page.SetOrderAsync(("SBIN", 4, "BUY"));
-            await page.Button("Create transaction").ClickAsync();
-            await page.Page.GetByRole(AriaRole.Radio, new() { Name = "Groww", Exact = true }).CheckAsync();
-            await page.Button("Continue").ClickAsync();
-            await Expect(page.Page.GetByRole(AriaRole.Heading, new() { Name = "Log in to Groww" })).ToBeVisibleAsync();
-            await page.Button("Cancel").ClickAsync();
+            await page.Row(1).GetByLabel("Quantity").PressAsync("Enter");
 
+            await Expect(page.Page.GetByRole(AriaRole.Heading, new() { Name = "smallcase Gateway" })).ToBeFocusedAsync();
+            await Expect(page.Page.GetByRole(AriaRole.Radio, new() { Name = "Alice Blue" })).ToBeVisibleAsync();
+            await keyboard.PressAsync("Tab");
+            await keyboard.PressAsync("Space");
+            await Expect(page.Page.GetByRole(AriaRole.Radio, new() { Name = "Alice Blue" })).ToBeCheckedAsync();
+            await keyboard.PressAsync("Tab");
+            await Expect(page.Button("Continue")).ToBeFocusedAsync();
+            await keyboard.PressAsync("Enter");
+            await Expect(page.Page.GetByLabel("Broker client id (optional)")).ToBeFocusedAsync();
+            await Expect(page.Page.GetByRole(AriaRole.Heading, new() { Name = "Log in to Alice Blue" })).ToBeVisibleAsync();
+            await keyboard.PressAsync("Tab");
+            await keyboard.PressAsync("Tab");
+            await Expect(page.Button("Cancel")).ToBeFocusedAsync();
+            await keyboard.PressAsync("Enter");
+
+            await Expect(page.Page.GetByRole(AriaRole.Heading, new() { Name = "Transaction status" })).ToBeFocusedAsync();
             await Expect(page.Phase).ToHaveTextAsync("Failed", TryItPageModel.Tracking);
             await Expect(page.Summary).ToHaveTextAsync("Failed: you cancelled the order in the Gateway screens, so nothing was placed.");
             await Expect(page.Orders).ToContainTextAsync("Buy 4 SBIN");
