@@ -22,6 +22,7 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly List<OutcomeEvent> outcomes = [];
+    private DateTimeOffset? rearmedFor;
 
     public AppHarness Harness => harness;
 
@@ -90,6 +91,7 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
         }
 
         await ReconcileAsync();
+        rearmedFor = next;
     }
 
     /// <summary>Waits until the app shows the transaction final, re-arming a timer that a clock jump left overdue.</summary>
@@ -115,9 +117,11 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
                 return true;
             }
 
-            if (NextWakeAt(view) is { } next && next + TrackerReconcilerFunction.LostAfter < Now)
+            // Once per wake-up, as the reconciler's one-minute schedule would.
+            if (NextWakeAt(view) is { } next && next + TrackerReconcilerFunction.LostAfter < Now && next != rearmedFor)
             {
                 await ReconcileAsync();
+                rearmedFor = next;
             }
 
             return false;
