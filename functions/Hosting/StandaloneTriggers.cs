@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using NCrontab;
+using Transactions.Storage;
 
 namespace FunctionApp.Hosting;
 
@@ -59,14 +60,10 @@ public sealed partial class StandaloneTriggers(
             {
                 return;
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (ex is RequestFailedException || StorageFailures.IsTransient(ex))
             {
-                LogQueueUnavailable(logger, function.QueueName, ex.Status, ex.ErrorCode);
-                idleDelay = settings.MaxPollingInterval;
-            }
-            catch (HttpRequestException ex)
-            {
-                LogQueueUnavailable(logger, function.QueueName, 0, ex.HttpRequestError.ToString());
+                // Also Azure.Core's AggregateException once its own retries are spent: the listener must outlive any outage.
+                LogQueueUnavailable(logger, function.QueueName, (ex as RequestFailedException)?.Status ?? 0, (ex as RequestFailedException)?.ErrorCode ?? ex.GetType().Name);
                 idleDelay = settings.MaxPollingInterval;
             }
 

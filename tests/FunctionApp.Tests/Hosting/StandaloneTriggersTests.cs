@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Storage.Queues;
 using FunctionApp.Hosting;
 using FunctionApp.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TestSupport;
@@ -13,11 +14,13 @@ namespace FunctionApp.Tests.Hosting;
 public sealed class StandaloneTriggersTests : IAsyncLifetime
 {
     private const int MaxDequeueCount = 3;
+    private const int QueueUnavailableEventId = 1011;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static readonly QueueFunction Function = new("Work", "work-items", typeof(ScriptedQueueHandler));
 
     private readonly ScriptedQueueHandler handler = new();
     private readonly TickHandler ticks = new();
+    private readonly AzuriteFixture azurite;
     private readonly QueueServiceClient queueService;
     private readonly string prefix = "s" + Guid.NewGuid().ToString("N")[..10];
     private ServiceProvider services = null!;
@@ -25,6 +28,7 @@ public sealed class StandaloneTriggersTests : IAsyncLifetime
     public StandaloneTriggersTests(AzuriteFixture azurite)
     {
         ArgumentNullException.ThrowIfNull(azurite);
+        this.azurite = azurite;
         queueService = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
     }
 
@@ -160,9 +164,37 @@ public sealed class StandaloneTriggersTests : IAsyncLifetime
         Assert.All(ticks.Invocations, tick => Assert.Equal(new TimerInvocation("Tick", IsPastDue: false), tick));
     }
 
-    private StandaloneTriggers Triggers(IReadOnlyList<FunctionDefinition> functions) => new(
+    [Fact]
+    public async Task Run_QueueUnreachableBeyondTheClientsOwnRetries_ListenerBacksOffAndResumes()
+    {
+        await using var outage = new ToggleableTcpProxy(azurite.QueuePort);
+        outage.Disable();
+        // One retry, quickly: every receive during the outage ends in Azure.Core's "retry failed" AggregateException.
+        var throughOutage = new QueueServiceClient(
+            AzuriteFixture.ConnectionStringFor(azurite.BlobPort, outage.Port, azurite.TablePort),
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64, Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(10) } });
+        var log = new RecordingLogger<StandaloneTriggers>();
+        var triggers = Triggers([Function], new PrefixedQueues(throughOutage, prefix), log);
+        await triggers.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.Until(() => log.Count(QueueUnavailableEventId) >= 2, Patience, "the listener to fail, back off and poll again");
+            outage.Enable();
+            await Queue.SendMessageAsync("after the outage");
+
+            await Eventually.Until(() => handler.Succeeded == 1, Patience, "the message sent after the outage to be handled");
+        }
+        finally
+        {
+            await triggers.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal("after the outage", Assert.Single(handler.Invocations).MessageText);
+    }
+
+    private StandaloneTriggers Triggers(IReadOnlyList<FunctionDefinition> functions, ITriggerQueues? queues = null, ILogger<StandaloneTriggers>? logger = null) => new(
         functions,
-        new PrefixedQueues(queueService, prefix),
+        queues ?? new PrefixedQueues(queueService, prefix),
         services.GetRequiredService<FunctionInvoker>(),
         Options.Create(new StandaloneOptions
         {
@@ -172,10 +204,25 @@ public sealed class StandaloneTriggersTests : IAsyncLifetime
             MaxPollingInterval = TimeSpan.FromMilliseconds(100),
         }),
         TimeProvider.System,
-        NullLogger<StandaloneTriggers>.Instance);
+        logger ?? NullLogger<StandaloneTriggers>.Instance);
 
     /// <summary>Every message in the queue, visible or not (an invisible one waiting for its retry counts).</summary>
     private static async Task<int> MessageCountAsync(QueueClient queue) => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+
+    /// <summary>Counts log entries by event id.</summary>
+    private sealed class RecordingLogger<T> : ILogger<T>
+    {
+        private readonly ConcurrentQueue<int> eventIds = new();
+
+        public int Count(int eventId) => eventIds.Count(id => id == eventId);
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            eventIds.Enqueue(eventId.Id);
+    }
 
     private sealed class PrefixedQueues(QueueServiceClient service, string prefix) : ITriggerQueues
     {
