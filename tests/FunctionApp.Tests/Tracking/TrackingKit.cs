@@ -139,6 +139,17 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
         return view;
     }
 
+    /// <summary>Waits until the app shows exactly these stocks (see <see cref="Stocks"/>).</summary>
+    public async Task<JsonElement> WaitForStocksAsync(string transactionId, IReadOnlyList<string> stocks)
+    {
+        JsonElement view = default;
+        await Eventually.Until(
+            async () => Stocks(view = await ViewAsync(transactionId)).SequenceEqual(stocks),
+            Patience,
+            $"transaction {transactionId} to show {string.Join(", ", stocks)}");
+        return view;
+    }
+
     /// <summary>Receives (and deletes) everything on the outcomes queue; returns every event read so far.</summary>
     public async Task<IReadOnlyList<OutcomeEvent>> DrainOutcomesAsync()
     {
