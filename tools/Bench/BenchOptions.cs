@@ -1,0 +1,57 @@
+using Bench.Hosting;
+using Bench.Measures;
+
+namespace Bench;
+
+/// <summary>Command-line options: <c>--quick</c> (a short smoke run), <c>--only ingest,cost,polling,coldstart</c>, <c>--output FILE</c>.</summary>
+public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, string? Output)
+{
+    public static readonly IReadOnlyList<string> AllSections = ["coldstart", "ingest", "cost", "polling"];
+
+    public IngestSettings Ingest => Quick
+        ? new IngestSettings(Transactions: 50, Concurrency: 32, Warmup: TimeSpan.FromSeconds(1), Duration: TimeSpan.FromSeconds(3), LatencyDuration: TimeSpan.FromSeconds(3), DrainTimeout: TimeSpan.FromSeconds(30))
+        : new IngestSettings(Transactions: 300, Concurrency: 32, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(20), LatencyDuration: TimeSpan.FromSeconds(15), DrainTimeout: TimeSpan.FromSeconds(180));
+
+    public int CostRuns => Quick ? 1 : 3;
+
+    public int ColdStartRuns => Quick ? 3 : 10;
+
+    public IReadOnlyList<PublishVariant> ColdStartVariants => Quick
+        ? [PublishVariant.FrameworkDependent]
+        : [PublishVariant.FrameworkDependent, PublishVariant.SelfContainedJit, PublishVariant.ReadyToRun, PublishVariant.ReadyToRunTrimmed];
+
+    public bool Runs(string section) => Sections.Contains(section);
+
+    /// <returns>Null and an error message when the arguments are not understood.</returns>
+    public static (BenchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var quick = false;
+        var sections = new HashSet<string>(AllSections, StringComparer.Ordinal);
+        string? output = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--only" when i + 1 < args.Count:
+                    sections = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    if (sections.FirstOrDefault(s => !AllSections.Contains(s)) is { } unknown)
+                    {
+                        return (null, $"Unknown section '{unknown}'; sections: {string.Join(", ", AllSections)}.");
+                    }
+
+                    break;
+                case "--output" when i + 1 < args.Count:
+                    output = args[++i];
+                    break;
+                default:
+                    return (null, $"Unknown argument '{args[i]}'.");
+            }
+        }
+
+        return (new BenchOptions(quick, sections, output), null);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using TestSupport;
+
+namespace Bench.Hosting;
+
+/// <summary>The environment a published app process gets (the function app reads it; the baseline ignores it).</summary>
+public static class ProcessSettings
+{
+    /// <param name="gateway">The Gateway (a simulator) to use; null starts the app's embedded simulator, as <c>run</c> does.</param>
+    /// <param name="customHandlerPort">Run as a Functions custom handler on this port: HTTP only, the host owns the triggers.</param>
+    public static Dictionary<string, string> For(AzuriteFixture azurite, string namePrefix, Uri? gateway, int? customHandlerPort = null)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Storage__NamePrefix"] = namePrefix,
+            ["Gateway__BaseUrl"] = gateway?.ToString() ?? string.Empty,
+            ["Gateway__Name"] = "demo-gateway",
+            ["Gateway__Secret"] = InProcessApp.Secret,
+            ["Gateway__ApiSecret"] = InProcessApp.ApiSecret,
+            ["Simulator__ClockStart"] = InProcessApp.MarketHours.ToString("O", CultureInfo.InvariantCulture),
+            ["UserAuth__DevelopmentSigningKey"] = InProcessApp.UserSigningKey,
+            ["Webhooks__Route"] = InProcessApp.WebhookRoute,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        if (customHandlerPort is { } port)
+        {
+            settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
+}

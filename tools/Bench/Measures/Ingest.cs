@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Bench.Hosting;
+using Bench.Load;
+using Gateway.Simulator;
+using Gateway.Simulator.Hosting;
+using TestSupport;
+using Transactions.Storage;
+
+namespace Bench.Measures;
+
+public sealed record IngestSettings(int Transactions, int Concurrency, TimeSpan Warmup, TimeSpan Duration, TimeSpan LatencyDuration, TimeSpan DrainTimeout);
+
+/// <param name="Drained">How long the tracker took to work off the webhooks after the max-rate run (standalone only); null when it did not within the timeout.</param>
+public sealed record IngestModeResult(
+    string Mode,
+    LoadResult Max,
+    LoadResult Latency,
+    double LatencyRate,
+    long IdleWorkingSetBytes,
+    long PeakWorkingSetBytes,
+    bool TrackerInProcess,
+    TimeSpan? Drained);
+
+public sealed record IngestResult(IngestSettings Settings, LoadResult BaselineBefore, LoadResult BaselineAfter, IReadOnlyList<IngestModeResult> Modes)
+{
+    /// <summary>The baseline rate: the mean of the runs before and after the app's, which bracket any drift.</summary>
+    public double BaselineRate => (BaselineBefore.Rate + BaselineAfter.Rate) / 2;
+}
+
+/// <summary>
+/// Measures 1 and 5. The published function app runs as its own process (so its working set is its own) against the
+/// bench's Azurite and a Gateway simulator in the bench process. A few hundred transactions are created through the
+/// app first; then signed webhooks for them, each with a new timestamp, are posted at a fixed concurrency (max rate)
+/// and then open-loop at half that rate (acknowledgement latency). The baseline is the same Azure SDK TableClient
+/// inserting an inbox-shaped entity (same body bytes, SHA-256 row key) at the same concurrency into the same Azurite.
+/// </summary>
+public static class Ingest
+{
+    private const string BaselineTable = "benchbaselineinserts";
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    public static async Task<IngestResult> RunAsync(AzuriteFixture azurite, string executable, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
+        // The app process keeps the real time (it has no simulator clock), so the simulator does too: the tokens the
+        // app mints must be valid on the simulator's clock. No order is placed here, so market hours do not matter.
+        await using var simulator = await SimulatorHost.StartAsync(
+            new SimulatorOptions { Secret = InProcessApp.Secret, ApiSecret = InProcessApp.ApiSecret }, cancellationToken);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2) })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+        var table = new TableClient(azurite.ConnectionString, BaselineTable);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        var baselineBodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret);
+        LoadOperation insert = async (sequence, ct) =>
+        {
+            var body = baselineBodies.Body(sequence);
+            var entity = new TableEntity(FakeTransactionId(sequence % settings.Transactions), WebhookInbox.DedupeKey(body))
+            {
+                ["TransactionId"] = "TRX_baseline",
+                ["Body"] = body,
+                ["ReceivedAt"] = DateTimeOffset.UtcNow,
+                ["Processed"] = false,
+            };
+            await table.AddEntityAsync(entity, ct);
+            return true;
+        };
+
+        log("  baseline: Table inserts (before)...");
+        var before = await ClosedLoopWithWarmupAsync(insert, settings, cancellationToken);
+        log($"    {before.Rate:0} inserts/s");
+
+        var modes = new List<IngestModeResult>();
+        foreach (var trackerInProcess in new[] { false, true })
+        {
+            modes.Add(await RunModeAsync(azurite, executable, simulator, http, trackerInProcess, settings, log, cancellationToken));
+        }
+
+        log("  baseline: Table inserts (after)...");
+        var after = await ClosedLoopWithWarmupAsync(insert, settings, cancellationToken);
+        log($"    {after.Rate:0} inserts/s");
+        return new IngestResult(settings, before, after, modes);
+    }
+
+    private static async Task<IngestModeResult> RunModeAsync(
+        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, bool trackerInProcess, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    {
+        var mode = trackerInProcess ? "standalone (tracker in the process)" : "custom handler (HTTP only, as deployed)";
+        var prefix = trackerInProcess ? "benchingeststd" : "benchingestch";
+        var port = FreePort.Next();
+        var environment = ProcessSettings.For(azurite, prefix, simulator.BaseUri, trackerInProcess ? null : port);
+        await using var app = AppProcess.Start(executable, port, environment, portFromEnvironment: !trackerInProcess);
+        await app.WaitHealthyAsync("/api/health", TimeSpan.FromSeconds(60), cancellationToken);
+
+        log($"  {mode}: creating {settings.Transactions} transactions through the app...");
+        var targets = await CreateTargetsAsync(http, app.BaseUri, simulator, settings.Transactions, cancellationToken);
+        var idle = app.PeakWorkingSet;
+        var bodies = new WebhookBodies(targets, InProcessApp.ApiSecret);
+        var webhookUri = new Uri(app.BaseUri, $"/api/{InProcessApp.WebhookRoute}");
+        LoadOperation post = async (sequence, ct) =>
+        {
+            using var content = new ByteArrayContent(bodies.Body(sequence));
+            content.Headers.ContentType = Json;
+            using var response = await http.PostAsync(webhookUri, content, ct);
+            return response.IsSuccessStatusCode;
+        };
+
+        log($"  {mode}: webhooks at concurrency {settings.Concurrency} for {settings.Duration.TotalSeconds:0} s...");
+        var max = await ClosedLoopWithWarmupAsync(post, settings, cancellationToken);
+        log($"    {max.Rate:0} webhooks/s ({max.Failed} failed)");
+
+        TimeSpan? drained = null;
+        if (trackerInProcess)
+        {
+            log($"  {mode}: waiting for the tracker to work off the webhooks (at most {settings.DrainTimeout.TotalSeconds:0} s)...");
+            drained = await WaitForEmptyQueueAsync(new QueueClient(azurite.ConnectionString, prefix + QueueNames.TrackerEvents), settings.DrainTimeout, cancellationToken);
+        }
+
+        var rate = Math.Max(1, max.Rate / 2);
+        log($"  {mode}: open loop at {rate:0}/s for {settings.LatencyDuration.TotalSeconds:0} s...");
+        var latency = await LoadRuns.OpenLoopAsync(rate, settings.LatencyDuration, maxInFlight: 1024, post, cancellationToken);
+        log($"    p50 {latency.Percentile(50):0.0} ms, p99 {latency.Percentile(99):0.0} ms");
+        return new IngestModeResult(mode, max, latency, rate, idle, app.PeakWorkingSet, trackerInProcess, drained);
+    }
+
+    private static async Task<LoadResult> ClosedLoopWithWarmupAsync(LoadOperation operation, IngestSettings settings, CancellationToken cancellationToken)
+    {
+        await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Warmup, operation, cancellationToken);
+        return await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Duration, operation, cancellationToken);
+    }
+
+    /// <summary>Creates the transactions through the app (8 at a time, 20 users); the notes each carries come from the simulator.</summary>
+    private static async Task<IReadOnlyList<WebhookTarget>> CreateTargetsAsync(HttpClient http, Uri app, RunningSimulator simulator, int count, CancellationToken cancellationToken)
+    {
+        var targets = new WebhookTarget[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var created = await AppCalls.CreateTransactionAsync(http, app, $"ingest-user-{i % 20}", TransactionCost.Basket, ct);
+            var notes = simulator.Simulation.GetTruth(created.TransactionId)?.Notes
+                ?? throw new InvalidOperationException($"The simulator does not know {created.TransactionId}.");
+            targets[i] = new WebhookTarget(created.TransactionId, notes, WebhookBodies.NewAuthId());
+        });
+        return targets;
+    }
+
+    private static async Task<TimeSpan?> WaitForEmptyQueueAsync(QueueClient queue, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < timeout)
+        {
+            var properties = await queue.GetPropertiesAsync(cancellationToken);
+            if (properties.Value.ApproximateMessagesCount == 0)
+            {
+                return Stopwatch.GetElapsedTime(started);
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private static WebhookTarget NewTarget() =>
+        new(FakeTransactionId(RandomNumberGenerator.GetInt32(int.MaxValue)), "ref_baseline", WebhookBodies.NewAuthId());
+
+    private static string FakeTransactionId(long n) => $"TRX_{n:x32}";
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Bench.Counting;
+using Bench.Hosting;
+using Gateway.Simulator;
+using TestSupport;
+using Transactions.Storage;
+using Transactions.Tracking;
+
+namespace Bench.Measures;
+
+/// <summary>What one tracked transaction cost: storage requests by operation and Gateway calls by API.</summary>
+/// <param name="Operations">Storage requests of the whole flow (background work excluded), by operation, in first-seen order.</param>
+/// <param name="StateVersions">The tracker state's version when the outcome was published: one per state change.</param>
+/// <param name="PendingTimers">Timer messages still queued at the end (each costs a receive, a row read and a delete when it comes due).</param>
+public sealed record TransactionCostResult(
+    IReadOnlyList<(string Operation, int Count)> Operations,
+    int Total,
+    int Writes,
+    int StateRowWrites,
+    long StateVersions,
+    int PendingTimers,
+    int Background,
+    IReadOnlyDictionary<string, int> GatewayCalls,
+    TimeSpan RealTime,
+    IReadOnlyList<int> TotalsPerRun);
+
+/// <summary>
+/// Measures 2 and 3a: a 3-stock market-order basket created through the app, confirmed in the simulator's SDK flow
+/// in market hours, tracked over its placed and completed webhooks and the confirming order-details read until the
+/// outcome is published. Every storage request and Gateway call of the app in that window is counted.
+/// </summary>
+public static class TransactionCost
+{
+    public const string Basket = """
+        [{"ticker":"RELIANCE","quantity":2,"type":"BUY"},{"ticker":"ITC","quantity":5,"type":"SELL"},{"ticker":"NIFTYBEES","quantity":10,"type":"BUY"}]
+        """;
+
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    public static async Task<TransactionCostResult> RunAsync(AzuriteFixture azurite, int runs, CancellationToken cancellationToken)
+    {
+        // Production timings except the settle delay before the confirming read (15 s), which only changes when it happens.
+        var settings = new Dictionary<string, string?> { ["Tracker:ConfirmDelay"] = "00:00:01" };
+        await using var app = await InProcessApp.StartAsync(
+            azurite, "benchcost", settings, new SimulatorOptions { ClockStart = InProcessApp.MarketHours }, cancellationToken);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        TransactionCostResult? last = null;
+        var totals = new List<int>();
+        for (var run = 1; run <= runs; run++)
+        {
+            await WaitForQuietAsync(app.Storage, cancellationToken);
+            last = await RunOnceAsync(app, http, $"cost-user-{run}", cancellationToken);
+            totals.Add(last.Total);
+        }
+
+        return last! with { TotalsPerRun = totals };
+    }
+
+    private static async Task<TransactionCostResult> RunOnceAsync(InProcessApp app, HttpClient http, string userId, CancellationToken cancellationToken)
+    {
+        var storageMark = app.Storage.Count;
+        var gatewayMark = app.Gateway.Count;
+        var started = Stopwatch.GetTimestamp();
+
+        var created = await app.CreateTransactionAsync(http, userId, Basket, cancellationToken);
+        await app.CompleteSdkFlowAsync(http, created, cancellationToken);
+        var final = await WaitForPublishedOutcomeAsync(app.Probe, created.TransactionId, cancellationToken);
+        if (final.Phase != TrackerPhase.Completed)
+        {
+            throw new InvalidOperationException($"The basket ended {final.Phase}, not Completed.");
+        }
+
+        await WaitForQuietAsync(app.Storage, cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started) - Quiet;
+        var requests = app.Storage.Since(storageMark);
+        var counted = requests.Where(r => !r.IsBackground).ToList();
+        var operations = counted
+            .GroupBy(r => r.Operation, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Count()))
+            .ToList();
+        var timerSends = counted.Count(r => r.Resource == QueueNames.TrackerTimers && r.Kind == "send");
+        var timerDeletes = counted.Count(r => r.Resource == QueueNames.TrackerTimers && r.Kind == "delete message");
+        return new TransactionCostResult(
+            operations,
+            counted.Count,
+            counted.Count(r => r.IsWrite),
+            counted.Count(r => r.IsWrite && r.Resource == TableNames.Transactions),
+            final.Version,
+            timerSends - timerDeletes,
+            requests.Count - counted.Count,
+            app.Gateway.Since(gatewayMark),
+            elapsed,
+            []);
+    }
+
+    private static async Task<TrackedTransaction> WaitForPublishedOutcomeAsync(TransactionStore probe, string transactionId, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(Deadline.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (await probe.GetAsync(transactionId, cancellationToken) is { } stored)
+            {
+                var state = TrackerStateJson.Deserialize(stored.Record.StateJson);
+                if (state.Phase.IsTerminal() && !state.HasUnpublishedEvents)
+                {
+                    return state;
+                }
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"Transaction {transactionId} did not reach a published final outcome within {Deadline.TotalSeconds} s.");
+    }
+
+    /// <summary>Waits until the app has sent no storage request other than background work for <see cref="Quiet"/>.</summary>
+    public static async Task WaitForQuietAsync(StorageRequestCounter counter, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(Deadline.TotalSeconds * Stopwatch.Frequency);
+        var mark = counter.Count;
+        var quietSince = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(100, cancellationToken);
+            var recent = counter.Since(mark);
+            mark += recent.Count;
+            if (recent.Any(r => !r.IsBackground))
+            {
+                quietSince = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(quietSince) >= Quiet)
+            {
+                return;
+            }
+        }
+
+        throw new TimeoutException($"The app kept sending storage requests for {Deadline.TotalSeconds} s.");
+    }
+}

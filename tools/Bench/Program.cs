@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Bench;
+using Bench.Hosting;
+using Bench.Measures;
+using Bench.Report;
+using TestSupport;
+
+// The bench command: prints a table of figures, each measured against a baseline in the same run on the same machine,
+// and writes it to bench/results/. All load goes to 127.0.0.1 and every run is bounded. See bench/README.md.
+var (options, error) = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine(error);
+    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost,polling] [--output FILE]");
+    return 2;
+}
+
+using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(options.Quick ? 15 : 60));
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+var ct = cancellation.Token;
+var startedAt = DateTimeOffset.UtcNow;
+var clock = Stopwatch.StartNew();
+var loads = new List<(string When, string Load)> { ("start", MachineInfo.LoadAverage()) };
+var machine = MachineInfo.Capture();
+Console.WriteLine($"Bench on {machine.Cores} cores, load average {loads[0].Load}{(options.Quick ? " (quick)" : string.Empty)}");
+
+var azurite = new AzuriteFixture();
+await azurite.InitializeAsync();
+try
+{
+    List<ColdStartResult>? coldStarts = null;
+    if (options.Runs("coldstart"))
+    {
+        Console.WriteLine("4. Cold start");
+        coldStarts = [];
+        foreach (var variant in options.ColdStartVariants)
+        {
+            var result = await ColdStart.RunAsync(azurite, variant, options.ColdStartRuns, Console.WriteLine, ct);
+            if (result.Error is { } failure)
+            {
+                Console.WriteLine($"  {variant.Name}: {failure}");
+            }
+
+            coldStarts.Add(result);
+        }
+
+        loads.Add(("after cold start", MachineInfo.LoadAverage()));
+    }
+
+    IngestResult? ingest = null;
+    if (options.Runs("ingest"))
+    {
+        Console.WriteLine("1 and 5. Webhook ingest and memory");
+        var handler = await Publisher.PublishAsync(Publisher.FunctionApp, "handler", PublishVariant.FrameworkDependent, ct);
+        ingest = await Ingest.RunAsync(azurite, handler, options.Ingest, Console.WriteLine, ct);
+        loads.Add(("after ingest", MachineInfo.LoadAverage()));
+    }
+
+    TransactionCostResult? cost = null;
+    if (options.Runs("cost"))
+    {
+        Console.WriteLine("2 and 3. Storage requests and Gateway calls per transaction");
+        cost = await TransactionCost.RunAsync(azurite, options.CostRuns, ct);
+    }
+
+    IReadOnlyList<PollingResult>? polling = null;
+    if (options.Runs("polling"))
+    {
+        Console.WriteLine("3. Gateway polls with every webhook lost");
+        polling = await PollingFallback.RunAsync(azurite, ct);
+    }
+
+    loads.Add(("end", MachineInfo.LoadAverage()));
+    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, polling, coldStarts));
+    var output = options.Output ?? Path.Combine(RepoRoot.Path, "bench", "results", options.Quick ? "quick.md" : "latest.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+    await File.WriteAllTextAsync(output, report, ct);
+    Console.WriteLine();
+    Console.WriteLine(report);
+    Console.WriteLine($"Written to {output}");
+    return 0;
+}
+finally
+{
+    await azurite.DisposeAsync();
+}

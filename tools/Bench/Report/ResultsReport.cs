@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using Bench.Measures;
+
+namespace Bench.Report;
+
+/// <summary>Everything one bench run measured; a section that was not run is null.</summary>
+public sealed record BenchRun(
+    DateTimeOffset StartedAt,
+    TimeSpan Took,
+    bool Quick,
+    MachineInfo Machine,
+    IReadOnlyList<(string When, string Load)> Loads,
+    IngestResult? Ingest,
+    TransactionCostResult? Cost,
+    IReadOnlyList<PollingResult>? Polling,
+    IReadOnlyList<ColdStartResult>? ColdStarts);
+
+/// <summary>The Markdown report: a summary table (each figure against its baseline and target), then the details.</summary>
+public static class ResultsReport
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Render(BenchRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var md = new StringBuilder();
+        Line(md, $"# Bench results{(run.Quick ? " (quick smoke run: short durations, not for comparison)" : string.Empty)}");
+        Line(md);
+        Line(md, $"Measured {run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Invariant)} UTC by `bash scripts/bench.sh{(run.Quick ? " --quick" : string.Empty)}` in {run.Took.TotalMinutes:0.0} min. " +
+            "Every figure is compared with a baseline measured in the same run on the same machine; see [bench/README.md](../README.md) for what each one means.");
+        Line(md);
+        Machine(md, run);
+        Summary(md, run);
+        if (run.Ingest is { } ingest)
+        {
+            IngestDetails(md, ingest);
+        }
+
+        if (run.Cost is { } cost)
+        {
+            CostDetails(md, cost);
+        }
+
+        if (run.Polling is { } polling)
+        {
+            PollingDetails(md, polling);
+        }
+
+        if (run.ColdStarts is { } coldStarts)
+        {
+            ColdStartDetails(md, coldStarts);
+        }
+
+        return md.ToString();
+    }
+
+    private static void Machine(StringBuilder md, BenchRun run)
+    {
+        Line(md, "## Machine");
+        Line(md);
+        Table(md, ["", ""],
+        [
+            ["CPU", $"{run.Machine.Cores} cores, {run.Machine.Cpu}"],
+            ["memory", run.Machine.Memory],
+            ["OS", run.Machine.Os],
+            [".NET", $"{run.Machine.Runtime} (SDK {run.Machine.Sdk})"],
+            ["storage", $"Azurite {run.Machine.Azurite}, in-memory, on the same cores"],
+            ["load average (1/5/15 min)", string.Join("; ", run.Loads.Select(l => $"{l.When}: {l.Load}"))],
+        ]);
+        Line(md, "The cores are shared with the other engineers' builds and test runs: the load average says how busy the machine was. " +
+            "Ratios against a baseline from the same run are the figures to compare; absolute rates move with the load.");
+        Line(md);
+    }
+
+    private static void Summary(StringBuilder md, BenchRun run)
+    {
+        Line(md, "## Summary");
+        Line(md);
+        var rows = new List<string[]>();
+        if (run.Ingest is { } ingest)
+        {
+            foreach (var mode in ingest.Modes)
+            {
+                var ratio = mode.Max.Rate / ingest.BaselineRate;
+                rows.Add(["1", $"Webhook ingest, {mode.Mode}: signed hits accepted and stored per second, concurrency {ingest.Settings.Concurrency}",
+                    $"{mode.Max.Rate:0}/s", $"{ingest.BaselineRate:0}/s single-entity Table inserts", $"{ratio:0.00}", "≥ 0.80", Verdict(ratio >= 0.8)]);
+            }
+
+            foreach (var mode in ingest.Modes)
+            {
+                rows.Add(["1", $"Acknowledgement latency p50 / p99, {mode.Mode}, open loop at {mode.LatencyRate:0}/s (half the max)",
+                    $"{mode.Latency.Percentile(50):0.0} / {mode.Latency.Percentile(99):0.0} ms", "—", "—", "p99 ≤ 20 ms", Verdict(mode.Latency.Percentile(99) <= 20)]);
+            }
+        }
+
+        if (run.Cost is { } cost)
+        {
+            rows.Add(["2", "Storage requests per tracked 3-stock basket (create → placed → completed → confirmed → outcome published)",
+                cost.Total.ToString(Invariant), "—", "—", "≤ 16", Verdict(cost.Total <= 16)]);
+            rows.Add(["2", "Writes of the transaction row per tracker state change",
+                $"{cost.StateRowWrites} writes / {cost.StateVersions} states", "—", $"{(double)cost.StateRowWrites / cost.StateVersions:0.00}", "≤ 1", Verdict(cost.StateRowWrites <= cost.StateVersions)]);
+            var tracking = cost.GatewayCalls.Where(c => c.Key != Counting.GatewayCallCounter.Create).Sum(c => c.Value);
+            rows.Add(["3", "Gateway calls per transaction while webhooks arrive (besides the create call)",
+                $"{tracking} ({Calls(cost.GatewayCalls, exceptCreate: true)})", "—", "—", "exactly 1 (order details)",
+                Verdict(tracking == 1 && cost.GatewayCalls.GetValueOrDefault(Counting.GatewayCallCounter.OrderDetails) == 1)]);
+        }
+
+        if (run.Polling is { } polling)
+        {
+            foreach (var result in polling)
+            {
+                rows.Add(["3", $"Every webhook dropped, {result.Variant}: polls until final and simulated time from confirm",
+                    $"{result.Polls} polls, {PollingFallback.Format(result.SimulatedTimeToFinal)} ({result.Phase})", "—", "—", "(reported)", "—"]);
+            }
+        }
+
+        if (run.ColdStarts is { } coldStarts)
+        {
+            foreach (var result in coldStarts)
+            {
+                rows.Add(result.Error is { } error
+                    ? ["4", $"Cold start, {result.Variant.Name}", error, "—", "—", "≤ 1.30×", "not measured"]
+                    : ["4", $"Cold start, {result.Variant.Name}: process start to first 2xx on /api/health (median of {result.AppMs.Count})",
+                        $"{result.AppMedianMs:0} ms", $"{result.BaselineMedianMs:0} ms bare ASP.NET Core app", $"{result.Ratio:0.00}×", "≤ 1.30×", Verdict(result.Ratio <= 1.3)]);
+            }
+        }
+
+        if (run.Ingest is { } memory)
+        {
+            var bare = run.ColdStarts?.FirstOrDefault(c => c.Error is null) is { } first ? Stats.Median(first.BaselinePeakBytes) : double.NaN;
+            foreach (var mode in memory.Modes)
+            {
+                rows.Add(["5", $"Peak working set of the app process (VmHWM) under the ingest test, {mode.Mode}",
+                    Mib(mode.PeakWorkingSetBytes), double.IsNaN(bare) ? "—" : $"{Mib(bare)} bare app after start", double.IsNaN(bare) ? "—" : $"{mode.PeakWorkingSetBytes / bare:0.0}×", "(reported)", "—"]);
+            }
+        }
+
+        Table(md, ["#", "figure", "measured", "baseline", "ratio", "target", "result"], rows);
+    }
+
+    private static void IngestDetails(StringBuilder md, IngestResult ingest)
+    {
+        var s = ingest.Settings;
+        Line(md, "## 1. Webhook ingest");
+        Line(md);
+        Line(md, $"{s.Transactions} transactions created through the app first; {s.Concurrency} concurrent clients for {s.Duration.TotalSeconds:0} s " +
+            $"after a {s.Warmup.TotalSeconds:0} s warm-up; latency open-loop for {s.LatencyDuration.TotalSeconds:0} s, measured from each request's scheduled start.");
+        Line(md);
+        var rows = new List<string[]>();
+        rows.Add(["baseline: Table inserts, before", $"{ingest.BaselineBefore.Rate:0}/s", ingest.BaselineBefore.Failed.ToString(Invariant), Ms(ingest.BaselineBefore)]);
+        foreach (var mode in ingest.Modes)
+        {
+            rows.Add([$"app, {mode.Mode}: max rate", $"{mode.Max.Rate:0}/s", mode.Max.Failed.ToString(Invariant), Ms(mode.Max)]);
+            rows.Add([$"app, {mode.Mode}: open loop at {mode.LatencyRate:0}/s", $"{mode.Latency.Rate:0}/s", $"{mode.Latency.Failed} (+{mode.Latency.Skipped} skipped)", Ms(mode.Latency)]);
+        }
+
+        rows.Add(["baseline: Table inserts, after", $"{ingest.BaselineAfter.Rate:0}/s", ingest.BaselineAfter.Failed.ToString(Invariant), Ms(ingest.BaselineAfter)]);
+        Table(md, ["run", "rate", "failed", "latency p50 / p99 / max"], rows);
+        foreach (var mode in ingest.Modes.Where(m => m.TrackerInProcess))
+        {
+            Line(md, mode.Drained is { } drained
+                ? $"Standalone: the tracker worked off the max-rate run's webhooks {drained.TotalSeconds:0} s after it ended; the open-loop run started then."
+                : "Standalone: the tracker had not worked off the max-rate run's webhooks when the open-loop run started (drain timeout).");
+            Line(md);
+        }
+
+        Line(md, "Memory (measure 5): the app runs as its own process; VmHWM is its peak resident set since start, read after the open-loop run. " +
+            string.Join("; ", ingest.Modes.Select(m => $"{m.Mode}: {Mib(m.IdleWorkingSetBytes)} after setup, {Mib(m.PeakWorkingSetBytes)} peak")) + ".");
+        Line(md);
+    }
+
+    private static void CostDetails(StringBuilder md, TransactionCostResult cost)
+    {
+        Line(md, "## 2. Storage requests per tracked transaction");
+        Line(md);
+        Line(md, $"Runs: {string.Join(", ", cost.TotalsPerRun)} requests (each a new user's first basket); the breakdown is the last run. " +
+            $"Each retry attempt would count on its own (none happened). Not counted: {cost.Background} background requests in the window " +
+            "(idle queue polls of the standalone listener, reconciler sweeps), which cost per second, not per transaction.");
+        Line(md);
+        Table(md, ["operation (method, table or queue, kind)", "count", "write"],
+            [.. cost.Operations.Select(o => new[] { o.Operation, o.Count.ToString(Invariant), IsWrite(o.Operation) ? "yes" : "" }),
+             ["**total**", $"**{cost.Total}**", $"{cost.Writes} writes"]]);
+        Line(md, $"Timer messages still queued at the end: {cost.PendingTimers}. Each will cost a receive (shared by up to 16 messages), a read of the " +
+            "transaction row (the timer is stale: no change) and a delete when it comes due.");
+        Line(md);
+        Line(md, $"Gateway calls in the same window: {Calls(cost.GatewayCalls, exceptCreate: false)}. Real time from create to published outcome: {cost.RealTime.TotalSeconds:0.0} s " +
+            "(confirm delay set to 1 s for the bench; production waits 15 s).");
+        Line(md);
+    }
+
+    private static void PollingDetails(StringBuilder md, IReadOnlyList<PollingResult> polling)
+    {
+        Line(md, "## 3. Gateway polls when every webhook is lost");
+        Line(md);
+        Line(md, "Scenario `webhooks.drop: all`, production tracker timings, the shared clock frozen and moved to each wake-up.");
+        Line(md);
+        foreach (var result in polling)
+        {
+            Line(md, $"**{result.Variant}**: {result.Phase} after {result.Polls} polls ({Calls(result.Calls, exceptCreate: true)}), {PollingFallback.Format(result.SimulatedTimeToFinal)} of simulated time after confirm.");
+            Line(md);
+            foreach (var step in result.Steps)
+            {
+                Line(md, $"- {step}");
+            }
+
+            Line(md);
+        }
+    }
+
+    private static void ColdStartDetails(StringBuilder md, IReadOnlyList<ColdStartResult> coldStarts)
+    {
+        Line(md, "## 4. Cold start");
+        Line(md);
+        Line(md, "Each variant publishes the function app and the bare baseline the same way; the two start alternately as processes with the same " +
+            "environment (Azurite and the app's settings; the app starts its embedded Gateway simulator, as `run` does). One untimed start of each first.");
+        Line(md);
+        Table(md, ["variant", "app median (min–max)", "baseline median (min–max)", "ratio", "app / baseline peak working set"],
+            [.. coldStarts.Select(c => c.Error is { } error
+                ? new[] { c.Variant.Name, error, "—", "—", "—" }
+                : [c.Variant.Name, $"{c.AppMedianMs:0} ms ({c.AppMs.Min():0}–{c.AppMs.Max():0})", $"{c.BaselineMedianMs:0} ms ({c.BaselineMs.Min():0}–{c.BaselineMs.Max():0})",
+                   $"{c.Ratio:0.00}×", $"{Mib(Stats.Median(c.AppPeakBytes))} / {Mib(Stats.Median(c.BaselinePeakBytes))}"])]);
+        var measured = coldStarts.Where(c => c.Error is null).ToList();
+        if (measured.Count > 1)
+        {
+            var fastest = measured.MinBy(c => c.AppMedianMs)!;
+            Line(md, $"Fastest function-app start: **{fastest.Variant.Name}** ({fastest.AppMedianMs:0} ms, {fastest.Ratio:0.00}× its baseline).");
+            Line(md);
+        }
+    }
+
+    private static string Verdict(bool met) => met ? "met" : "**missed**";
+
+    private static bool IsWrite(string operation) => !operation.StartsWith("GET ", StringComparison.Ordinal);
+
+    private static string Calls(IReadOnlyDictionary<string, int> calls, bool exceptCreate)
+    {
+        var shown = calls.Where(c => !exceptCreate || c.Key != Counting.GatewayCallCounter.Create).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        return shown.Count == 0 ? "none" : string.Join(", ", shown.Select(c => $"{c.Key} ×{c.Value}"));
+    }
+
+    private static string Ms(Load.LoadResult result) =>
+        result.LatenciesMs.Length == 0 ? "—" : $"{result.Percentile(50):0.0} / {result.Percentile(99):0.0} / {result.LatenciesMs[^1]:0} ms";
+
+    private static string Mib(double bytes) => $"{bytes / 1024 / 1024:0} MiB";
+
+    private static void Table(StringBuilder md, string[] header, IEnumerable<string[]> rows)
+    {
+        Line(md, "| " + string.Join(" | ", header) + " |");
+        Line(md, "|" + string.Concat(header.Select(_ => "---|")));
+        foreach (var row in rows)
+        {
+            Line(md, "| " + string.Join(" | ", row.Select(cell => cell.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+        }
+
+        Line(md);
+    }
+
+    private static void Line(StringBuilder md, string text = "") => md.Append(text).Append('\n');
+}
