@@ -57,6 +57,7 @@ public static class FunctionAppBuilder
         services.AddSingleton<GatewaySessions>();
         services.AddSingleton<TransactionCreation>();
         services.AddSingleton<SdkResultIntake>();
+        services.AddSingleton<KnownTransactions>();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<TrackerScheduler>();
         services.AddSingleton<OutcomePublisher>();

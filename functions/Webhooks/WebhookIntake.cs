@@ -37,7 +37,7 @@ public sealed record WebhookReceipt(WebhookRejection Rejection, bool Duplicate =
 /// </remarks>
 public sealed partial class WebhookIntake(
     IGatewaySecretSource secrets,
-    TransactionStore transactions,
+    KnownTransactions known,
     UserLinkStore links,
     WebhookInbox inbox,
     TrackerScheduler scheduler,
@@ -90,19 +90,27 @@ public sealed partial class WebhookIntake(
         }
 
         // An id the Gateway could never have issued is not looked up (nor can it break a table key).
-        var stored = GatewayTransactionId.IsValid(webhook.TransactionId) ? await transactions.GetAsync(webhook.TransactionId, cancellationToken) : null;
-        if (stored is null)
+        if (!GatewayTransactionId.IsValid(webhook.TransactionId))
         {
             return new WebhookReceipt(WebhookRejection.UnknownTransaction);
         }
 
-        if (!string.IsNullOrEmpty(webhook.Notes) && !string.Equals(webhook.Notes, stored.Record.NotesRef, StringComparison.Ordinal))
+        // The two lookups are independent: run them together, so the hit is acknowledged one storage round trip sooner.
+        var identityLookup = known.GetAsync(webhook.TransactionId, cancellationToken);
+        var ownerLookup = links.GetOwnerAsync(webhook.SmallcaseAuthId!, cancellationToken);
+        await Task.WhenAll(identityLookup, ownerLookup);
+        if (await identityLookup is not { } identity)
+        {
+            return new WebhookReceipt(WebhookRejection.UnknownTransaction);
+        }
+
+        if (!string.IsNullOrEmpty(webhook.Notes) && !string.Equals(webhook.Notes, identity.NotesRef, StringComparison.Ordinal))
         {
             return new WebhookReceipt(WebhookRejection.NotesMismatch);
         }
 
-        var owner = await links.GetOwnerAsync(webhook.SmallcaseAuthId!, cancellationToken);
-        if (owner is not null && !string.Equals(owner, stored.Record.UserId, StringComparison.Ordinal))
+        var owner = await ownerLookup;
+        if (owner is not null && !string.Equals(owner, identity.UserId, StringComparison.Ordinal))
         {
             return new WebhookReceipt(WebhookRejection.AuthIdOwnedByAnotherUser);
         }

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Caching.Memory;
+using Transactions.Storage;
+
+namespace FunctionApp.Webhooks;
+
+/// <summary>Who a transaction belongs to and the notes reference it was created with.</summary>
+public sealed record TransactionIdentity(string UserId, string NotesRef);
+
+/// <summary>
+/// The identity of transactions this instance has already looked up, for the webhook intake: a transaction gets
+/// several webhooks (placed, updated, completed, redeliveries) and its owner and notes reference are fixed when it is
+/// created, so only the first one needs to read the row. Only transactions that exist are remembered; the cache is
+/// bounded (when full, entries are evicted and read again on their next webhook).
+/// </summary>
+public sealed class KnownTransactions(TransactionStore transactions) : IDisposable
+{
+    public const int Capacity = 50_000;
+
+    private static readonly MemoryCacheEntryOptions Entry = new() { Size = 1 };
+
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = Capacity });
+
+    /// <returns>Null when there is no such transaction.</returns>
+    public async Task<TransactionIdentity?> GetAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(transactionId, out TransactionIdentity? known))
+        {
+            return known;
+        }
+
+        if (await transactions.GetAsync(transactionId, cancellationToken) is not { } stored)
+        {
+            return null;
+        }
+
+        var identity = new TransactionIdentity(stored.Record.UserId, stored.Record.NotesRef);
+        cache.Set(transactionId, identity, Entry);
+        return identity;
+    }
+
+    public void Dispose() => cache.Dispose();
+}
