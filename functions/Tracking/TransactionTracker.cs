@@ -28,7 +28,10 @@ public sealed partial class TransactionTracker(
     TimeProvider clock,
     ILogger<TransactionTracker> logger)
 {
-    private const int MaxConcurrencyRetries = 10;
+    private const int MaxConcurrencyRetries = 20;
+
+    /// <summary>Cap of the random pause before re-applying after a 412, so racing writers spread out instead of colliding again.</summary>
+    private static readonly TimeSpan MaxConflictBackoff = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Applies every unprocessed inbox entry of the transaction, oldest first.</summary>
     public async Task ProcessInboxAsync(string transactionId, CancellationToken cancellationToken)
@@ -108,6 +111,7 @@ public sealed partial class TransactionTracker(
             var written = await transactions.ReplaceAsync(ToRecord(stored.Record, decision.State), stored.ETag, cancellationToken);
             if (written.Outcome == WriteOutcome.Conflict)
             {
+                await Task.Delay(ConflictBackoff(attempt), clock, cancellationToken);
                 continue;
             }
 
@@ -182,6 +186,15 @@ public sealed partial class TransactionTracker(
             LogPollFailed(logger, state.TransactionId, target, ex.Kind, (int?)ex.StatusCode);
             return new PollFailed(target, ex.StatusCode is { } status ? $"{ex.Kind} (HTTP {(int)status})" : ex.Kind.ToString()) { ForVersion = state.Version };
         }
+    }
+
+    /// <summary>Full jitter: a random pause up to 5 ms × 2^attempt, capped (the exponential back-off of optimistic concurrency).</summary>
+    private static TimeSpan ConflictBackoff(int attempt)
+    {
+        var cap = Math.Min(MaxConflictBackoff.TotalMilliseconds, 5 * Math.Pow(2, attempt));
+#pragma warning disable CA5394 // Spreading retries needs no cryptographic randomness.
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap);
+#pragma warning restore CA5394
     }
 
     /// <summary>A connected token sees only its own transactions; before the user has logged in, a guest token.</summary>
