@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using FunctionApp.Telemetry;
 using Microsoft.Extensions.Options;
 using NCrontab;
 using Transactions.Storage;
@@ -15,7 +16,8 @@ public interface ITriggerQueues
 
 /// <summary>
 /// Standalone mode: listens to the declared queues and fires the declared timers itself, invoking the same handlers
-/// the Functions host would, with the host's retry and poison rules.
+/// the Functions host would, with the host's retry and poison rules. A poisoned message is logged and counted in
+/// <paramref name="metrics"/> (<c>queue.poisoned</c>) when given.
 /// </summary>
 public sealed partial class StandaloneTriggers(
     IEnumerable<FunctionDefinition> functions,
@@ -23,7 +25,8 @@ public sealed partial class StandaloneTriggers(
     FunctionInvoker invoker,
     IOptions<StandaloneOptions> options,
     TimeProvider clock,
-    ILogger<StandaloneTriggers> logger) : BackgroundService
+    ILogger<StandaloneTriggers> logger,
+    AppMetrics? metrics = null) : BackgroundService
 {
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(50);
     private readonly StandaloneOptions settings = options.Value;
@@ -85,6 +88,7 @@ public sealed partial class StandaloneTriggers(
             await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await poison.SendMessageAsync(message.MessageText, cancellationToken);
             await DeleteAsync(queue, message, cancellationToken);
+            metrics?.MessagePoisoned(function.Name);
             LogPoisoned(logger, function.Name, message.MessageId, message.DequeueCount);
         }
         else
