@@ -1,0 +1,145 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Azure.Data.Tables;
+using FunctionApp.Hosting;
+using FunctionApp.Telemetry;
+using FunctionApp.Tests.Infrastructure;
+using FunctionApp.Tracking;
+using Gateway.Client.Orders;
+using Gateway.Client.Transactions;
+using Gateway.Client.Webhooks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using TestSupport;
+using Transactions.Storage;
+using Transactions.Tracking;
+
+namespace FunctionApp.Tests.Tracking;
+
+/// <summary>Fault matrix: storage down while a webhook arrives, racing writers on one transaction, poison messages.</summary>
+[Collection(SharedAzurite.Name)]
+public sealed class StorageAndConcurrencyTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task StorageDown_WhileWebhooksArrive_Answered503ThenStoredFromTheGatewaysRetry()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var kit = new TrackingKit(harness);
+        var created = await kit.CreateAsync(WebhookFaultTests.Basket);
+        harness.Tables.Disable();
+
+        await kit.ConfirmInSdkAsync(created);
+        await Eventually.Until(
+            () => kit.Simulation.GetTruth(created.TransactionId)!.Webhooks is { Count: > 0 } hooks && hooks.All(w => w.Attempts.Count > 0),
+            TrackingKit.Patience,
+            "every webhook attempted once");
+        var refused = kit.Simulation.GetTruth(created.TransactionId)!;
+        Assert.All(refused.Webhooks, w => Assert.Equal(503, Assert.Single(w.Attempts).StatusCode));
+        Assert.All(refused.Webhooks, w => Assert.NotEmpty(w.PendingAttempts));
+        harness.Tables.Enable();
+        Assert.Empty(await kit.InboxAsync(created.TransactionId));
+
+        await kit.AdvanceClockAsync(kit.Simulation.GetTruth(created.TransactionId)!.Webhooks.Max(w => w.PendingAttempts[0]) - kit.Now);
+
+        var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
+        Assert.All(truth.Webhooks, w => Assert.Equal([503, 200], w.Attempts.Select(a => a.StatusCode)));
+        Assert.Equal(truth.Webhooks.Count, (await kit.InboxAsync(created.TransactionId)).Count);
+    }
+
+    [Fact]
+    public async Task WebhooksAndTimersRacing_OnOneTransaction_EveryEffectKeptAndNoVersionWrittenTwice()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var kit = new TrackingKit(harness);
+        string[] tickers = ["RELIANCE", "ITC", "TCS", "INFY", "HDFCBANK", "SBIN", "LT", "AXISBANK", "WIPRO", "MARUTI", "ONGC", "NTPC"];
+        var created = await kit.CreateAsync(JsonSerializer.Serialize(tickers.Select(t => new { ticker = t, quantity = 1, type = "BUY" })));
+        var id = created.TransactionId;
+        // One webhook per stock, so a lost update would lose a stock; timers and polls race with them. Every webhook
+        // and poll changes the state (a poll counts itself), a timer of version 1 never does.
+        List<TrackerEvent> events =
+        [
+            .. tickers.Select((ticker, i) => FilledWebhook(id, ticker, quantity: i + 1)),
+            .. Enumerable.Repeat<TrackerEvent>(new TimerFired(1), 4),
+            .. Enumerable.Repeat<TrackerEvent>(new TransactionDetailsPolled(new TransactionDetails { TransactionId = id, Details = new TransactionDetailsStatus { Status = TransactionStatus.Processing } }), 3),
+        ];
+        var tracker = harness.Services.GetRequiredService<TransactionTracker>();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var racers = events.Select(e => Task.Run(async () =>
+        {
+            await start.Task;
+            return await tracker.ApplyAsync(id, e, CancellationToken.None);
+        })).ToList();
+
+        start.SetResult();
+        var decisions = await Task.WhenAll(racers);
+
+        var written = decisions.Where(d => d!.Changed).Select(d => d!.State.Version).ToList();
+        Assert.Equal(written.Count, written.Distinct().Count());
+        Assert.Equal(events.Count(e => e is not TimerFired), written.Count);
+        var view = await kit.ViewAsync(id);
+        Assert.Equal(tickers.Select((t, i) => $"{t} BUY COMPLETE {i + 1}/{i + 1}").Order(StringComparer.Ordinal), TrackingKit.Stocks(view));
+        Assert.Equal("PROCESSING", view.GetProperty("gatewayStatus").GetString());
+        var timeline = TrackingKit.Timeline(view);
+        Assert.All(tickers, t => Assert.Single(timeline, e => e.StartsWith($"webhook: {t} BUY new->COMPLETE", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task PoisonMessage_HandlerFailsEveryTime_MovedAsideLoggedCountedAndInboxKept()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { ["Standalone:MaxDequeueCount"] = "3" });
+        var logs = new FakeLogCollector();
+        harness.Services.GetRequiredService<ILoggerFactory>().AddProvider(new FakeLoggerProvider(logs));
+        using var poisoned = new MetricCollector<long>(harness.Services.GetRequiredService<IMeterFactory>(), AppMetrics.MeterName, "queue.poisoned");
+        var kit = new TrackingKit(harness);
+        var created = await kit.CreateAsync(WebhookFaultTests.Basket);
+        await CorruptStateAsync(harness, created.TransactionId);
+
+        await kit.ConfirmInSdkAsync(created);
+
+        var poisonQueue = harness.Services.GetRequiredService<StorageQueues>().Queue(QueueNames.TrackerEventsPoison);
+        var webhooks = kit.Simulation.GetTruth(created.TransactionId)!.Webhooks.Count;
+        await Eventually.Until(
+            async () => (await poisonQueue.PeekMessagesAsync(32)).Value.Length == webhooks,
+            TrackingKit.Patience,
+            "every tracker-events message in the poison queue");
+        var moved = (await poisonQueue.PeekMessagesAsync(32)).Value;
+        Assert.All(moved, m => Assert.Equal(created.TransactionId, JsonDocument.Parse(m.MessageText).RootElement.GetProperty("transactionId").GetString()));
+        await Eventually.Until(() => poisoned.GetMeasurementSnapshot().Count == webhooks, TrackingKit.Patience, "the poison metric");
+        Assert.All(poisoned.GetMeasurementSnapshot(), m => Assert.Equal("TrackerEvents", m.Tags["function"]));
+        var poisonLogs = logs.GetSnapshot().Where(r => r.Id.Id == 1010).ToList();
+        Assert.Equal(webhooks, poisonLogs.Count);
+        Assert.All(poisonLogs, r => Assert.Equal(LogLevel.Error, r.Level));
+        Assert.All(await kit.InboxAsync(created.TransactionId), row => Assert.False(row.GetBoolean("Processed")));
+    }
+
+    private static WebhookReceived FilledWebhook(string transactionId, string ticker, int quantity) => new WebhookReceived(new GatewayWebhook
+    {
+        TransactionId = transactionId,
+        Broker = "kite",
+        SmallcaseAuthId = "611a21465fc1af22353c1395",
+        OrderBatches =
+        [
+            new OrderBatch
+            {
+                BatchId = "611a21737f8bf5d33e986067",
+                TransactionId = transactionId,
+                Variety = OrderVariety.Regular,
+                Status = BatchStatus.Placed,
+                Orders = [new StockOrder { Tradingsymbol = ticker, TransactionType = TradeType.Buy, Status = StockOrderStatus.Complete, Quantity = quantity, FilledQuantity = quantity, AveragePrice = 100m }],
+            },
+        ],
+    })
+    {
+        SignalKey = $"race-{ticker}",
+    };
+
+    /// <summary>Makes the tracker's state unreadable, so every attempt to apply an event to it fails.</summary>
+    private static async Task CorruptStateAsync(AppHarness harness, string transactionId)
+    {
+        var table = harness.Services.GetRequiredService<StorageClients>().Table(TableNames.Transactions);
+        var row = (await table.GetEntityAsync<TableEntity>(transactionId, "tx")).Value;
+        row["StateJson"] = "{ this is not a tracked transaction";
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+    }
+}
