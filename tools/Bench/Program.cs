@@ -3,6 +3,8 @@ using Bench;
 using Bench.Hosting;
 using Bench.Measures;
 using Bench.Report;
+using Gateway.Simulator;
+using Gateway.Simulator.Hosting;
 using TestSupport;
 
 // The bench command: prints a table of figures, each measured against a baseline in the same run on the same machine,
@@ -36,10 +38,11 @@ try
     if (options.Runs("coldstart"))
     {
         Console.WriteLine("4. Cold start");
+        await using var gateway = await SimulatorHost.StartAsync(new SimulatorOptions { Secret = InProcessApp.Secret, ApiSecret = InProcessApp.ApiSecret }, ct);
         coldStarts = [];
         foreach (var variant in options.ColdStartVariants)
         {
-            var result = await ColdStart.RunAsync(azurite, variant, options.ColdStartRuns, Console.WriteLine, ct);
+            var result = await ColdStart.RunAsync(azurite, gateway.BaseUri, variant, options.ColdStartRuns, Console.WriteLine, ct);
             if (result.Error is { } failure)
             {
                 Console.WriteLine($"  {variant.Name}: {failure}");

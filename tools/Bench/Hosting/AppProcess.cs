@@ -41,6 +41,16 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time (user + system) the process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>
     /// Starts <paramref name="executable"/> (an apphost) in a fresh working directory, so no <c>local.settings.json</c>
     /// of the repository is picked up, with exactly <paramref name="environment"/> added to the inherited environment.

@@ -14,10 +14,14 @@ namespace Bench.Measures;
 
 public sealed record IngestSettings(int Transactions, int Concurrency, TimeSpan Warmup, TimeSpan Duration, TimeSpan LatencyDuration, TimeSpan DrainTimeout);
 
+/// <summary>CPU milliseconds per successful operation of a max-rate run, by process: where the time goes.</summary>
+public sealed record CpuPerOperation(double AppMs, double AzuriteMs, double ClientMs);
+
 /// <param name="Drained">How long the tracker took to work off the webhooks after the max-rate run (standalone only); null when it did not within the timeout.</param>
 public sealed record IngestModeResult(
     string Mode,
     LoadResult Max,
+    CpuPerOperation MaxCpu,
     LoadResult Latency,
     double LatencyRate,
     long IdleWorkingSetBytes,
@@ -25,7 +29,13 @@ public sealed record IngestModeResult(
     bool TrackerInProcess,
     TimeSpan? Drained);
 
-public sealed record IngestResult(IngestSettings Settings, LoadResult BaselineBefore, LoadResult BaselineAfter, IReadOnlyList<IngestModeResult> Modes)
+public sealed record IngestResult(
+    IngestSettings Settings,
+    LoadResult BaselineBefore,
+    CpuPerOperation BaselineBeforeCpu,
+    LoadResult BaselineAfter,
+    CpuPerOperation BaselineAfterCpu,
+    IReadOnlyList<IngestModeResult> Modes)
 {
     /// <summary>The baseline rate: the mean of the runs before and after the app's, which bracket any drift.</summary>
     public double BaselineRate => (BaselineBefore.Rate + BaselineAfter.Rate) / 2;
@@ -75,7 +85,7 @@ public static class Ingest
         };
 
         log("  baseline: Table inserts (before)...");
-        var before = await ClosedLoopWithWarmupAsync(insert, settings, cancellationToken);
+        var (before, beforeCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
         log($"    {before.Rate:0} inserts/s");
 
         var modes = new List<IngestModeResult>();
@@ -85,9 +95,9 @@ public static class Ingest
         }
 
         log("  baseline: Table inserts (after)...");
-        var after = await ClosedLoopWithWarmupAsync(insert, settings, cancellationToken);
+        var (after, afterCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
         log($"    {after.Rate:0} inserts/s");
-        return new IngestResult(settings, before, after, modes);
+        return new IngestResult(settings, before, beforeCpu, after, afterCpu, modes);
     }
 
     private static async Task<IngestModeResult> RunModeAsync(
@@ -114,7 +124,7 @@ public static class Ingest
         };
 
         log($"  {mode}: webhooks at concurrency {settings.Concurrency} for {settings.Duration.TotalSeconds:0} s...");
-        var max = await ClosedLoopWithWarmupAsync(post, settings, cancellationToken);
+        var (max, maxCpu) = await MaxRateAsync(post, settings, app, cancellationToken);
         log($"    {max.Rate:0} webhooks/s ({max.Failed} failed)");
 
         TimeSpan? drained = null;
@@ -128,13 +138,24 @@ public static class Ingest
         log($"  {mode}: open loop at {rate:0}/s for {settings.LatencyDuration.TotalSeconds:0} s...");
         var latency = await LoadRuns.OpenLoopAsync(rate, settings.LatencyDuration, maxInFlight: 1024, post, cancellationToken);
         log($"    p50 {latency.Percentile(50):0.0} ms, p99 {latency.Percentile(99):0.0} ms");
-        return new IngestModeResult(mode, max, latency, rate, idle, app.PeakWorkingSet, trackerInProcess, drained);
+        return new IngestModeResult(mode, max, maxCpu, latency, rate, idle, app.PeakWorkingSet, trackerInProcess, drained);
     }
 
-    private static async Task<LoadResult> ClosedLoopWithWarmupAsync(LoadOperation operation, IngestSettings settings, CancellationToken cancellationToken)
+    /// <summary>A warm-up, then the measured closed-loop run, with the CPU time each process spent on it.</summary>
+    private static async Task<(LoadResult Result, CpuPerOperation Cpu)> MaxRateAsync(
+        LoadOperation operation, IngestSettings settings, AppProcess? app, CancellationToken cancellationToken)
     {
         await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Warmup, operation, cancellationToken);
-        return await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Duration, operation, cancellationToken);
+        using var bench = Process.GetCurrentProcess();
+        var (appBefore, azuriteBefore, clientBefore) = (app?.CpuTime ?? TimeSpan.Zero, ChildProcesses.CpuTime("node"), bench.TotalProcessorTime);
+        var result = await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Duration, operation, cancellationToken);
+        bench.Refresh();
+        var perOperation = Math.Max(1, result.Succeeded);
+        var cpu = new CpuPerOperation(
+            ((app?.CpuTime ?? TimeSpan.Zero) - appBefore).TotalMilliseconds / perOperation,
+            (ChildProcesses.CpuTime("node") - azuriteBefore).TotalMilliseconds / perOperation,
+            (bench.TotalProcessorTime - clientBefore).TotalMilliseconds / perOperation);
+        return (result, cpu);
     }
 
     /// <summary>Creates the transactions through the app (8 at a time, 20 users); the notes each carries come from the simulator.</summary>
