@@ -69,6 +69,13 @@ public sealed partial class StandaloneTriggers(
                 LogQueueUnavailable(logger, function.QueueName, (ex as RequestFailedException)?.Status ?? 0, (ex as RequestFailedException)?.ErrorCode ?? ex.GetType().Name);
                 idleDelay = settings.MaxPollingInterval;
             }
+#pragma warning disable CA1031 // Like the Functions host, a listener outlives any failure of one poll; it is logged, never silent.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogListenerFailed(logger, function.QueueName, ex);
+                idleDelay = settings.MaxPollingInterval;
+            }
 
             await DelayAsync(idleDelay, stoppingToken);
         }
@@ -144,6 +151,9 @@ public sealed partial class StandaloneTriggers(
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Message {MessageId} of {FunctionName} moved to the poison queue after {DequeueCount} attempts")]
     private static partial void LogPoisoned(ILogger logger, string functionName, string messageId, long dequeueCount);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Error, Message = "Listener of queue {QueueName} failed a poll; backing off")]
+    private static partial void LogListenerFailed(ILogger logger, string queueName, Exception exception);
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Queue {QueueName} unavailable ({Status} {ErrorCode}); backing off")]
     private static partial void LogQueueUnavailable(ILogger logger, string queueName, int status, string? errorCode);
