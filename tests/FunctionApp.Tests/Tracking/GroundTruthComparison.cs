@@ -23,6 +23,9 @@ public sealed record OutcomeEvent(string Id, string Type, string Subject, JsonEl
     }
 }
 
+/// <summary>An event delivered more than once; <see cref="ExtraCopies"/> counts the deliveries beyond the first.</summary>
+public sealed record DuplicateEvent(string Description, int ExtraCopies);
+
 /// <summary>
 /// Compares what the app shows and publishes with the simulator's ground truth. Returns the differences as text
 /// (empty when they agree), so tests assert on it and the soak counts it.
@@ -62,26 +65,47 @@ public static class GroundTruthComparison
 
     /// <summary>
     /// The differences between the events published for one transaction and the ground truth: exactly one
-    /// <c>transaction.*</c> event of the expected type whose orders are the truth's, no event id twice, and for
+    /// <c>transaction.*</c> event of the expected type whose orders are the truth's, no event delivered twice, and for
     /// every stock an <c>order.updated</c> event with its final status, none of them repeated.
     /// </summary>
     public static IReadOnlyList<string> CompareEvents(IReadOnlyList<OutcomeEvent> events, TransactionTruth truth)
     {
+        ArgumentNullException.ThrowIfNull(truth);
+        return [.. Duplicates(events, truth.TransactionId).Select(d => d.Description), .. CompareEventContent(events, truth)];
+    }
+
+    /// <summary>
+    /// Events of the transaction delivered more than once: the same id twice, or the same stock change under two ids.
+    /// Consumers dedupe on the id, but the contract is one event per change and one final event per transaction.
+    /// </summary>
+    public static IReadOnlyList<DuplicateEvent> Duplicates(IReadOnlyList<OutcomeEvent> events, string transactionId)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var mine = events.Where(e => e.Subject == transactionId).ToList();
+        var sameId = mine.GroupBy(e => e.Id)
+            .Where(g => g.Count() > 1)
+            .Select(g => new DuplicateEvent($"event {g.Key} delivered {g.Count()} times", g.Count() - 1));
+        var sameChange = mine.Where(e => e.Type == OutcomeEvent.OrderUpdated)
+            .DistinctBy(e => e.Id)
+            .GroupBy(e => UpdateLine(e.Data))
+            .Where(g => g.Count() > 1)
+            .Select(g => new DuplicateEvent($"order.updated '{g.Key}' published under {g.Count()} ids", g.Count() - 1));
+        return [.. sameId, .. sameChange];
+    }
+
+    /// <summary>The event differences other than duplicates; the first names a missing final event, if it is missing.</summary>
+    public static IReadOnlyList<string> CompareEventContent(IReadOnlyList<OutcomeEvent> events, TransactionTruth truth)
+    {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(truth);
         var problems = new List<string>();
-        var mine = events.Where(e => e.Subject == truth.TransactionId).ToList();
-        foreach (var repeated in mine.GroupBy(e => e.Id).Where(g => g.Count() > 1))
-        {
-            problems.Add($"event {repeated.Key} published {repeated.Count()} times");
-        }
-
-        var finals = mine.Where(e => e.IsFinal).DistinctBy(e => e.Id).ToList();
+        var mine = events.Where(e => e.Subject == truth.TransactionId).DistinctBy(e => e.Id).ToList();
         var expected = ExpectedStatus(truth);
         var expectedType = expected is null ? "(none: not final)" : "transaction." + expected.ToLowerInvariant();
-        if (finals.Count != 1)
+        var finals = mine.Where(e => e.IsFinal).ToList();
+        if (finals.Count == 0)
         {
-            problems.Add($"{finals.Count} final events ({string.Join(", ", finals.Select(e => e.Type))}), expected one {expectedType}");
+            problems.Add($"{MissingFinalEvent}, expected {expectedType}");
         }
 
         foreach (var final in finals)
@@ -91,15 +115,10 @@ public static class GroundTruthComparison
             ExpectSame(problems, "final event order", TruthStocks(truth).Select(StockSummary), EventOrders(final.Data));
         }
 
-        var updates = mine.Where(e => e.Type == OutcomeEvent.OrderUpdated).DistinctBy(e => e.Id).Select(e => UpdateLine(e.Data)).ToList();
-        foreach (var repeated in updates.GroupBy(line => line).Where(g => g.Count() > 1))
-        {
-            problems.Add($"order.updated '{repeated.Key}' published {repeated.Count()} times under different ids");
-        }
-
+        var updates = mine.Where(e => e.Type == OutcomeEvent.OrderUpdated).Select(e => UpdateLine(e.Data)).ToHashSet(StringComparer.Ordinal);
         foreach (var stock in TruthStocks(truth).Select(StockSummary))
         {
-            if (!updates.Contains(stock, StringComparer.Ordinal))
+            if (!updates.Contains(stock))
             {
                 problems.Add($"no order.updated for the final state '{stock}'");
             }
@@ -107,6 +126,8 @@ public static class GroundTruthComparison
 
         return problems;
     }
+
+    public const string MissingFinalEvent = "no final event";
 
     private static void Expect(List<string> problems, string what, string? expected, string? actual)
     {
