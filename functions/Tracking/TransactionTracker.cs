@@ -33,23 +33,40 @@ public sealed partial class TransactionTracker(
     /// <summary>Cap of the random pause before re-applying after a 412, so racing writers spread out instead of colliding again.</summary>
     private static readonly TimeSpan MaxConflictBackoff = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Serialises inbox processing per transaction within this process. Two webhooks that arrive together give two
+    /// messages, often received in one batch: run at once, both would apply the same entries and lose to each other on
+    /// the ETag, doing every write twice. Serialised, the second finds nothing left to do. Striped, so memory stays
+    /// bounded; across instances the ETag check still decides.
+    /// </summary>
+    private readonly SemaphoreSlim[] inboxGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     /// <summary>Applies every unprocessed inbox entry of the transaction, oldest first.</summary>
     public async Task ProcessInboxAsync(string transactionId, CancellationToken cancellationToken)
     {
-        var entries = await inbox.ListUnprocessedAsync(transactionId, cancellationToken);
-        foreach (var entry in entries.OrderBy(e => e.ReceivedAt))
+        var gate = inboxGates[(int)((uint)StringComparer.Ordinal.GetHashCode(transactionId) % (uint)inboxGates.Length)];
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            var signal = InboxPayload.ToTrackerEvent(entry.Body);
-            if (signal is null)
+            var entries = await inbox.ListUnprocessedAsync(transactionId, cancellationToken);
+            foreach (var entry in entries.OrderBy(e => e.ReceivedAt))
             {
-                LogUnreadableInboxEntry(logger, transactionId, entry.DedupeKey);
-            }
-            else
-            {
-                await ApplyAsync(transactionId, signal with { SignalKey = entry.DedupeKey }, cancellationToken);
-            }
+                var signal = InboxPayload.ToTrackerEvent(entry.Body);
+                if (signal is null)
+                {
+                    LogUnreadableInboxEntry(logger, transactionId, entry.DedupeKey);
+                }
+                else
+                {
+                    await ApplyAsync(transactionId, signal with { SignalKey = entry.DedupeKey }, cancellationToken);
+                }
 
-            await inbox.MarkProcessedAsync(transactionId, entry.DedupeKey, cancellationToken);
+                await inbox.MarkProcessedAsync(transactionId, entry.DedupeKey, cancellationToken);
+            }
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
