@@ -8,6 +8,7 @@ using FunctionApp.Tracking;
 using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 using Gateway.Client.Webhooks;
+using Gateway.Simulator;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -24,7 +25,9 @@ public sealed class StorageAndConcurrencyTests(AzuriteFixture azurite)
     [Fact]
     public async Task StorageDown_WhileWebhooksArrive_Answered503ThenStoredFromTheGatewaysRetry()
     {
-        await using var harness = await AppHarness.StartAsync(azurite);
+        // The app answers 503 once the storage client's retries give up (seconds): the simulator must wait for it.
+        await using var harness = await AppHarness.StartAsync(
+            azurite, simulatorOptions: new SimulatorOptions { ClockStart = AppHarness.MarketHours, WebhookTimeout = TimeSpan.FromSeconds(30) });
         var kit = new TrackingKit(harness);
         var created = await kit.CreateAsync(WebhookFaultTests.Basket);
         harness.Tables.Disable();
