@@ -6,7 +6,8 @@ namespace Bench.Load;
 public delegate Task<bool> LoadOperation(long sequence, CancellationToken cancellationToken);
 
 /// <summary>What a load run achieved. Latencies in milliseconds, sorted.</summary>
-public sealed record LoadResult(long Succeeded, long Failed, long Skipped, TimeSpan Elapsed, double[] LatenciesMs)
+/// <param name="ClientGcPause">Time the bench's own process was paused by its garbage collector during the run: it shows up as latency too.</param>
+public sealed record LoadResult(long Succeeded, long Failed, long Skipped, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan ClientGcPause)
 {
     public double Rate => Succeeded / Elapsed.TotalSeconds;
 
@@ -37,6 +38,7 @@ public static class LoadRuns
     /// </summary>
     public static async Task<LoadResult> ClosedLoopAsync(int concurrency, TimeSpan duration, LoadOperation operation, CancellationToken cancellationToken)
     {
+        var pausedBefore = GC.GetTotalPauseDuration();
         var started = Stopwatch.GetTimestamp();
         var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -61,7 +63,7 @@ public static class LoadRuns
         var results = await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var all = results.SelectMany(r => r.latencies).Order().ToArray();
-        return new LoadResult(all.Length, results.Sum(r => r.failed), 0, elapsed, all);
+        return new LoadResult(all.Length, results.Sum(r => r.failed), 0, elapsed, all, GC.GetTotalPauseDuration() - pausedBefore);
     }
 
     /// <summary>
@@ -78,6 +80,7 @@ public static class LoadRuns
         var outcome = new int[total]; // 0 skipped, 1 succeeded, 2 failed
         var inFlight = 0;
         var running = new List<Task>(total);
+        var pausedBefore = GC.GetTotalPauseDuration();
         var started = Stopwatch.GetTimestamp();
         for (var k = 0; k < total && !cancellationToken.IsCancellationRequested; k++)
         {
@@ -113,7 +116,8 @@ public static class LoadRuns
         await Task.WhenAll(running);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var succeededLatencies = latencies.Where((_, i) => outcome[i] == 1).Order().ToArray();
-        return new LoadResult(succeededLatencies.Length, outcome.Count(o => o == 2), outcome.Count(o => o == 0), elapsed, succeededLatencies);
+        return new LoadResult(
+            succeededLatencies.Length, outcome.Count(o => o == 2), outcome.Count(o => o == 0), elapsed, succeededLatencies, GC.GetTotalPauseDuration() - pausedBefore);
     }
 
     private static async Task<bool> RunAsync(LoadOperation operation, long sequenceNumber, CancellationToken cancellationToken)
