@@ -5,7 +5,7 @@
 # parameter without @description, and on an infra/main.parameters.json that does not match
 # infra/main.bicep.
 #
-# Usage: bash infra/check.sh        (from anywhere; needs dotnet, and jq for the JSON checks)
+# Usage: bash infra/check.sh        (from anywhere; needs dotnet and node)
 set -euo pipefail
 
 infra="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -66,30 +66,37 @@ done
 # Checks on the compiled template: descriptions everywhere, parameters file in step.
 if [ "$failed" -ne 0 ]; then
   echo "check.sh: skipping the template checks until the Bicep files build cleanly" >&2
-elif command -v jq >/dev/null 2>&1; then
-  template="$("$bicep" build "$infra/main.bicep" --stdout 2>/dev/null)" || template='{}'
-
-  # Every parameter of main.bicep and of each module (nested templates) has a description.
-  missing="$(printf '%s' "$template" | jq -r '
-    [.. | objects | select(has("parameters") and has("resources") and (.parameters | type == "object"))
-      | .parameters | to_entries[] | select((.value.metadata.description // "") == "") | .key]
-    | unique | join(", ")')"
-  [ -z "$missing" ] || report "parameters without @description: $missing"
-
-  parameters_file="$infra/main.parameters.json"
-  if ! jq -e . "$parameters_file" >/dev/null 2>&1; then
-    report "$parameters_file is not valid JSON"
-  else
-    unknown="$(jq -rn --argjson t "$template" --slurpfile p "$parameters_file" '
-      [$p[0].parameters | keys[] | . as $k | select($t.parameters | has($k) | not)] | join(", ")')"
-    [ -z "$unknown" ] || report "main.parameters.json sets parameters main.bicep does not declare: $unknown"
-    unset_required="$(jq -rn --argjson t "$template" --slurpfile p "$parameters_file" '
-      [$t.parameters | to_entries[] | select(.value | has("defaultValue") | not) | .key
-        | . as $k | select($p[0].parameters | has($k) | not)] | join(", ")')"
-    [ -z "$unset_required" ] || report "main.parameters.json leaves required parameters unset: $unset_required"
-  fi
 else
-  echo "check.sh: jq not found; skipping the description and parameters-file checks" >&2
+  # Node.js is on every machine that runs the tests (Azurite needs it).
+  problems="$("$bicep" build "$infra/main.bicep" --stdout 2>/dev/null | node -e '
+    const fs = require("fs");
+    const template = JSON.parse(fs.readFileSync(0, "utf8"));
+    const problems = [];
+    // Every parameter of main.bicep and of each module (nested templates) has a description.
+    const missing = new Set();
+    (function walk(node) {
+      if (node && typeof node === "object") {
+        if (node.parameters && node.resources && typeof node.parameters === "object" && !Array.isArray(node.parameters)) {
+          for (const [name, p] of Object.entries(node.parameters)) if (p && typeof p === "object" && "type" in p && !(p.metadata && p.metadata.description)) missing.add(name);
+        }
+        Object.values(node).forEach(walk);
+      }
+    })(template);
+    if (missing.size) problems.push(`parameters without @description: ${[...missing].sort().join(", ")}`);
+    let file;
+    try { file = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch { problems.push(`${process.argv[1]} is not valid JSON`); }
+    if (file) {
+      const declared = template.parameters || {}, set = file.parameters || {};
+      const unknown = Object.keys(set).filter((k) => !(k in declared));
+      if (unknown.length) problems.push(`main.parameters.json sets parameters main.bicep does not declare: ${unknown.join(", ")}`);
+      const unset = Object.entries(declared).filter(([k, p]) => !("defaultValue" in p) && !(k in set)).map(([k]) => k);
+      if (unset.length) problems.push(`main.parameters.json leaves required parameters unset: ${unset.join(", ")}`);
+    }
+    console.log(problems.join("\n"));
+  ' "$infra/main.parameters.json")" || problems="the compiled template could not be checked"
+  while IFS= read -r problem; do
+    [ -z "$problem" ] || report "$problem"
+  done <<<"$problems"
 fi
 
 if [ "$failed" -ne 0 ]; then
