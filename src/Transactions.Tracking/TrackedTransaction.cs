@@ -25,7 +25,10 @@ public sealed record TrackedTransaction
 
     public TrackerPhase Phase { get; init; }
 
-    /// <summary>Bumped on every change. Timer messages carry the version they were scheduled for; a stale one is a no-op.</summary>
+    /// <summary>
+    /// Bumped on every change of the tracker's state (clearing <see cref="UnpublishedStockChanges"/> is bookkeeping and
+    /// keeps it). Timer messages carry the version they were scheduled for; a stale one is a no-op.
+    /// </summary>
     public long Version { get; init; }
 
     /// <summary>The latest status from the transaction-details API; it only moves forward.</summary>
