@@ -5,6 +5,7 @@ using Gateway.Client.Json;
 using Gateway.Client.Orders;
 using Gateway.Client.Webhooks;
 using Gateway.Simulator.Scenarios;
+using Gateway.Simulator.Tests;
 using TestSupport;
 using static Gateway.Contract.Tests.ContractHarness;
 
@@ -15,7 +16,7 @@ public sealed class WebhookContractTests : ContractTestBase
     [Fact]
     public async Task Webhooks_BasketCompletedInSession_EveryBodyVerifiesAndTheLastEqualsOrderDetails()
     {
-        await using var receiver = await WebhookReceiver.StartAsync(H.Ct);
+        await using var receiver = await WebhookReceiver.StartAsync();
         H.Sim.Simulation.WebhookUrl = receiver.Url;
         var created = await H.CreateAsync(Buy("RELIANCE", 10), Sell("ITC", 5));
         var id = created.TransactionId;
@@ -23,10 +24,10 @@ public sealed class WebhookContractTests : ContractTestBase
         await H.ConfirmAsync(id);
 
         // The simulator's own pump delivers them; no clock move is needed at the same instant.
-        await Eventually.Until(() => receiver.Bodies.Count >= 2, TimeSpan.FromSeconds(10), "the placed and completed webhooks");
+        await Eventually.Until(() => receiver.Hits.Count >= 2, TimeSpan.FromSeconds(10), "the placed and completed webhooks");
         var orderDetails = await H.OrdersAsync(id);
 
-        var webhooks = receiver.Bodies.Select(Parse).ToList();
+        var webhooks = receiver.Hits.Select(hit => Parse(hit.RawBody)).ToList();
         Assert.Equal(H.Truth(id).Webhooks.Count, webhooks.Count);
         Assert.Equal([BatchStatus.Placed, BatchStatus.Completed], webhooks.Select(w => Assert.Single(w.OrderBatches).Status));
         Assert.All(webhooks, webhook =>
@@ -52,7 +53,7 @@ public sealed class WebhookContractTests : ContractTestBase
     [Fact]
     public async Task Webhooks_AmoWithPartialFill_PlacedUpdatedCompletedVerifyAndTheLastEqualsOrderDetails()
     {
-        await using var receiver = await WebhookReceiver.StartAsync(H.Ct);
+        await using var receiver = await WebhookReceiver.StartAsync();
         H.Sim.Simulation.WebhookUrl = receiver.Url;
         H.UseScenario(Outcomes(
             ("INFY", new OrderOutcome { Kind = OutcomeKind.Partial, FilledQuantity = 3, Then = PartialEnd.Complete, SettleAfter = TimeSpan.FromMinutes(30) })));
@@ -63,7 +64,7 @@ public sealed class WebhookContractTests : ContractTestBase
         await H.MoveClockToAsync(MondayOpen.AddMinutes(30));
         var orderDetails = await H.OrdersAsync(id);
 
-        var webhooks = receiver.Bodies.Select(Parse).ToList();
+        var webhooks = receiver.Hits.Select(hit => Parse(hit.RawBody)).ToList();
         Assert.Equal(3, webhooks.Count);
         Assert.Equal(
             [FridayEvening, MondayOpen, MondayOpen.AddMinutes(30)],
