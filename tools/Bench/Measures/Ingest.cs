@@ -148,11 +148,18 @@ public static class Ingest
             rate = Math.Max(1, max.Rate / 2);
 
             var ready = true;
+            var trackerEvents = new QueueClient(azurite.ConnectionString, prefix + QueueNames.TrackerEvents);
             if (trackerInProcess)
             {
                 log($"  {mode}: waiting for the tracker to work off the webhooks (at most {settings.DrainTimeout.TotalSeconds:0} s)...");
-                drained = await WaitForEmptyQueueAsync(new QueueClient(azurite.ConnectionString, prefix + QueueNames.TrackerEvents), settings.DrainTimeout, cancellationToken);
+                drained = await WaitForEmptyQueueAsync(trackerEvents, settings.DrainTimeout, cancellationToken);
                 ready = drained is not null;
+            }
+            else
+            {
+                // Deployed, the Functions host consumes this queue; here nothing does, and Azurite's queue sends slow
+                // down as a queue grows to tens of thousands of messages. Clear it, as the consumer would have.
+                await trackerEvents.ClearMessagesAsync(cancellationToken);
             }
 
             if (ready)
