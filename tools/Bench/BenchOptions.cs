@@ -9,8 +9,8 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, str
     public static readonly IReadOnlyList<string> AllSections = ["coldstart", "ingest", "cost", "polling"];
 
     public IngestSettings Ingest => Quick
-        ? new IngestSettings(Transactions: 50, Concurrency: 32, Warmup: TimeSpan.FromSeconds(1), Duration: TimeSpan.FromSeconds(3), LatencyDuration: TimeSpan.FromSeconds(3), DrainTimeout: TimeSpan.FromSeconds(30))
-        : new IngestSettings(Transactions: 300, Concurrency: 32, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(20), LatencyDuration: TimeSpan.FromSeconds(15), DrainTimeout: TimeSpan.FromSeconds(120));
+        ? new IngestSettings(Transactions: 50, Concurrency: 32, Warmup: TimeSpan.FromSeconds(1), Duration: TimeSpan.FromSeconds(3), LatencyDuration: TimeSpan.FromSeconds(3))
+        : new IngestSettings(Transactions: 300, Concurrency: 32, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(20), LatencyDuration: TimeSpan.FromSeconds(15));
 
     public int CostRuns => Quick ? 1 : 3;
 

@@ -134,6 +134,11 @@ public static class LoadRuns
         {
             return false;
         }
+        catch (AggregateException)
+        {
+            // Azure.Core's "retry failed" with the failed attempts inside.
+            return false;
+        }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // A request timeout, not the run being cancelled.

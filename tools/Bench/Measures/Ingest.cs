@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using Bench.Hosting;
 using Bench.Load;
 using Gateway.Simulator;
@@ -12,15 +11,14 @@ using Transactions.Storage;
 
 namespace Bench.Measures;
 
-public sealed record IngestSettings(int Transactions, int Concurrency, TimeSpan Warmup, TimeSpan Duration, TimeSpan LatencyDuration, TimeSpan DrainTimeout);
+public sealed record IngestSettings(int Transactions, int Concurrency, TimeSpan Warmup, TimeSpan Duration, TimeSpan LatencyDuration);
 
 /// <summary>CPU milliseconds per successful operation of a max-rate run, by process: where the time goes.</summary>
 public sealed record CpuPerOperation(double AppMs, double AzuriteMs, double ClientMs);
 
-/// <summary>One way of running the app, measured between two baseline runs on a fresh Azurite of its own.</summary>
-/// <param name="Latency">Null when the open-loop run was skipped (the standalone tracker still had a backlog).</param>
-/// <param name="BaselineLatency">Single inserts open-loop at the same rate: the latency floor of the same Azurite.</param>
-/// <param name="Drained">How long the tracker took to work off the max-rate run's webhooks (standalone only); null when it did not within the timeout.</param>
+/// <summary>One way of running the app: its max rate between two baseline runs, then its latency on a fresh system.</summary>
+/// <param name="BaselineLatency">Single inserts open-loop at the same rate on the same Azurite: the latency floor.</param>
+/// <param name="PeakWorkingSetBytes">The app process's peak resident set (VmHWM) over the max-rate and the latency runs.</param>
 public sealed record IngestModeResult(
     string Mode,
     bool TrackerInProcess,
@@ -31,11 +29,10 @@ public sealed record IngestModeResult(
     LoadResult BaselineAfter,
     CpuPerOperation BaselineAfterCpu,
     double LatencyRate,
-    LoadResult? Latency,
-    LoadResult? BaselineLatency,
+    LoadResult Latency,
+    LoadResult BaselineLatency,
     long IdleWorkingSetBytes,
-    long PeakWorkingSetBytes,
-    TimeSpan? Drained)
+    long PeakWorkingSetBytes)
 {
     /// <summary>The baseline rate: the mean of the runs before and after the app's, which bracket any drift.</summary>
     public double BaselineRate => (BaselineBefore.Rate + BaselineAfter.Rate) / 2;
@@ -48,10 +45,12 @@ public sealed record IngestResult(IngestSettings Settings, IReadOnlyList<IngestM
 /// <summary>
 /// Measures 1 and 5. The published function app runs as its own process (so its working set is its own) against an
 /// Azurite and a Gateway simulator of the bench. A few hundred transactions are created through the app first; then
-/// signed webhooks for them, each with a new timestamp, are posted at a fixed concurrency (max rate) and open-loop at
-/// half that rate (acknowledgement latency). The baseline is the same Azure SDK TableClient inserting an inbox-shaped
-/// entity (same body bytes, SHA-256 row key) at the same concurrency into the same Azurite, before and after the app.
-/// Each mode gets a fresh Azurite: what one mode leaves in storage must not slow the next.
+/// signed webhooks for them, each with a new timestamp, are posted at a fixed concurrency (max rate). The baseline is
+/// the same Azure SDK TableClient inserting an inbox-shaped entity (same body bytes, SHA-256 row key) at the same
+/// concurrency into the same Azurite, before and after the app. The acknowledgement latency is measured open-loop at
+/// half the max rate on a fresh Azurite and a fresh app process, then single inserts at the same rate: what the
+/// max-rate run leaves in storage (tens of thousands of rows and queue messages, which slow Azurite down) must not
+/// weigh on it, nor on the next mode.
 /// </summary>
 public static class Ingest
 {
@@ -75,31 +74,97 @@ public static class Ingest
         var modes = new List<IngestModeResult>();
         foreach (var trackerInProcess in new[] { false, true })
         {
-            var azurite = new AzuriteFixture();
-            await azurite.InitializeAsync();
-            try
-            {
-                modes.Add(await RunModeAsync(azurite, executable, simulator, http, trackerInProcess, settings, log, cancellationToken));
-            }
-            finally
-            {
-                await azurite.DisposeAsync();
-            }
+            var mode = trackerInProcess ? "standalone (tracker in the process)" : "custom handler (HTTP only, as deployed)";
+            var max = await OnFreshAzuriteAsync(azurite => MaxRateAsync(azurite, executable, simulator, http, mode, trackerInProcess, settings, log, cancellationToken));
+            var rate = Math.Max(1, max.App.Rate / 2);
+            var latency = await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, executable, simulator, http, mode, trackerInProcess, rate, settings, log, cancellationToken));
+            modes.Add(new IngestModeResult(
+                mode, trackerInProcess, max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu,
+                rate, latency.App, latency.Inserts, max.IdleBytes, Math.Max(max.PeakBytes, latency.PeakBytes)));
         }
 
         return new IngestResult(settings, modes);
     }
 
-    private static async Task<IngestModeResult> RunModeAsync(
-        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, bool trackerInProcess, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<T> OnFreshAzuriteAsync<T>(Func<AzuriteFixture, Task<T>> measure)
     {
-        var mode = trackerInProcess ? "standalone (tracker in the process)" : "custom handler (HTTP only, as deployed)";
-        var table = new TableClient(azurite.ConnectionString, BaselineTable);
-        await table.CreateIfNotExistsAsync(cancellationToken);
-        var baselineBodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret);
-        LoadOperation insert = async (sequence, ct) =>
+        var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
+        try
         {
-            var body = baselineBodies.Body(sequence);
+            return await measure(azurite);
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+        }
+    }
+
+    private sealed record MaxRun(LoadResult Before, CpuPerOperation BeforeCpu, LoadResult App, CpuPerOperation AppCpu, LoadResult After, CpuPerOperation AfterCpu, long IdleBytes, long PeakBytes);
+
+    private sealed record LatencyRun(LoadResult App, LoadResult Inserts, long PeakBytes);
+
+    private static async Task<MaxRun> MaxRateAsync(
+        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, string mode, bool trackerInProcess, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    {
+        var insert = await InsertOperationAsync(azurite, settings, cancellationToken);
+        log($"  {mode}: baseline Table inserts (before)...");
+        var (before, beforeCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
+        log($"    {before.Rate:0} inserts/s");
+
+        LoadResult result;
+        CpuPerOperation cpu;
+        long idle;
+        long peak;
+        await using (var app = await StartAppAsync(azurite, executable, simulator, trackerInProcess, cancellationToken))
+        {
+            var post = await PostOperationAsync(app, http, simulator, mode, settings, log, cancellationToken);
+            idle = app.PeakWorkingSet;
+            log($"  {mode}: webhooks at concurrency {settings.Concurrency} for {settings.Duration.TotalSeconds:0} s...");
+            (result, cpu) = await MaxRateAsync(post, settings, app, cancellationToken);
+            log($"    {result.Rate:0} webhooks/s ({result.Failed} failed)");
+            peak = app.PeakWorkingSet;
+        }
+
+        log($"  {mode}: baseline Table inserts (after)...");
+        var (after, afterCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
+        log($"    {after.Rate:0} inserts/s");
+        return new MaxRun(before, beforeCpu, result, cpu, after, afterCpu, idle, peak);
+    }
+
+    private static async Task<LatencyRun> LatencyAsync(
+        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, string mode, bool trackerInProcess, double rate, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    {
+        var insert = await InsertOperationAsync(azurite, settings, cancellationToken);
+        LoadResult latency;
+        long peak;
+        await using (var app = await StartAppAsync(azurite, executable, simulator, trackerInProcess, cancellationToken))
+        {
+            var post = await PostOperationAsync(app, http, simulator, mode, settings, log, cancellationToken);
+            await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Warmup, post, cancellationToken);
+            log($"  {mode}: open loop at {rate:0}/s for {settings.LatencyDuration.TotalSeconds:0} s on a fresh Azurite and app...");
+            latency = await LoadRuns.OpenLoopAsync(rate, settings.LatencyDuration, maxInFlight: 1024, post, cancellationToken);
+            peak = app.PeakWorkingSet;
+        }
+
+        log($"  {mode}: single inserts open loop at {rate:0}/s...");
+        var inserts = await LoadRuns.OpenLoopAsync(rate, settings.LatencyDuration, maxInFlight: 1024, insert, cancellationToken);
+        log($"    p50 {latency.Percentile(50):0.0} ms, p99 {latency.Percentile(99):0.0} ms (inserts: p50 {inserts.Percentile(50):0.0} ms, p99 {inserts.Percentile(99):0.0} ms)");
+        return new LatencyRun(latency, inserts, peak);
+    }
+
+    /// <summary>The baseline operation: one inbox-shaped entity inserted with the Azure SDK, without retries.</summary>
+    private static async Task<LoadOperation> InsertOperationAsync(AzuriteFixture azurite, IngestSettings settings, CancellationToken cancellationToken)
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 0;
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        var table = new TableClient(azurite.ConnectionString, BaselineTable, options);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        var bodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret);
+        return async (sequence, ct) =>
+        {
+            var body = bodies.Body(sequence);
             var entity = new TableEntity(FakeTransactionId(sequence % settings.Transactions), WebhookInbox.DedupeKey(body))
             {
                 ["TransactionId"] = "TRX_baseline",
@@ -110,73 +175,40 @@ public static class Ingest
             await table.AddEntityAsync(entity, ct);
             return true;
         };
+    }
 
-        log($"  {mode}: baseline Table inserts (before)...");
-        var (before, beforeCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
-        log($"    {before.Rate:0} inserts/s");
-
-        var prefix = trackerInProcess ? "benchingeststd" : "benchingestch";
+    private static async Task<AppProcess> StartAppAsync(AzuriteFixture azurite, string executable, RunningSimulator simulator, bool trackerInProcess, CancellationToken cancellationToken)
+    {
         var port = FreePort.Next();
-        var environment = ProcessSettings.For(azurite, prefix, simulator.BaseUri, trackerInProcess ? null : port);
-        LoadResult max;
-        CpuPerOperation maxCpu;
-        LoadResult? latency = null;
-        LoadResult? baselineLatency = null;
-        TimeSpan? drained = null;
-        long idle;
-        long peak;
-        double rate;
-        await using (var app = AppProcess.Start(executable, port, environment, portFromEnvironment: !trackerInProcess))
+        var environment = ProcessSettings.For(azurite, "benchingest", simulator.BaseUri, trackerInProcess ? null : port);
+        var app = AppProcess.Start(executable, port, environment, portFromEnvironment: !trackerInProcess);
+        try
         {
             await app.WaitHealthyAsync("/api/health", TimeSpan.FromSeconds(60), cancellationToken);
-            log($"  {mode}: creating {settings.Transactions} transactions through the app...");
-            var targets = await CreateTargetsAsync(http, app.BaseUri, simulator, settings.Transactions, cancellationToken);
-            idle = app.PeakWorkingSet;
-            var bodies = new WebhookBodies(targets, InProcessApp.ApiSecret);
-            var webhookUri = new Uri(app.BaseUri, $"/api/{InProcessApp.WebhookRoute}");
-            LoadOperation post = async (sequence, ct) =>
-            {
-                using var content = new ByteArrayContent(bodies.Body(sequence));
-                content.Headers.ContentType = Json;
-                using var response = await http.PostAsync(webhookUri, content, ct);
-                return response.IsSuccessStatusCode;
-            };
-
-            log($"  {mode}: webhooks at concurrency {settings.Concurrency} for {settings.Duration.TotalSeconds:0} s...");
-            (max, maxCpu) = await MaxRateAsync(post, settings, app, cancellationToken);
-            log($"    {max.Rate:0} webhooks/s ({max.Failed} failed)");
-            rate = Math.Max(1, max.Rate / 2);
-
-            var ready = true;
-            var trackerEvents = new QueueClient(azurite.ConnectionString, prefix + QueueNames.TrackerEvents);
-            if (trackerInProcess)
-            {
-                log($"  {mode}: waiting for the tracker to work off the webhooks (at most {settings.DrainTimeout.TotalSeconds:0} s)...");
-                drained = await WaitForEmptyQueueAsync(trackerEvents, settings.DrainTimeout, cancellationToken);
-                ready = drained is not null;
-            }
-            else
-            {
-                // Deployed, the Functions host consumes this queue; here nothing does, and Azurite's queue sends slow
-                // down as a queue grows to tens of thousands of messages. Clear it, as the consumer would have.
-                await trackerEvents.ClearMessagesAsync(cancellationToken);
-            }
-
-            if (ready)
-            {
-                log($"  {mode}: open loop at {rate:0}/s for {settings.LatencyDuration.TotalSeconds:0} s, then single inserts at the same rate...");
-                latency = await LoadRuns.OpenLoopAsync(rate, settings.LatencyDuration, maxInFlight: 1024, post, cancellationToken);
-                baselineLatency = await LoadRuns.OpenLoopAsync(rate, settings.LatencyDuration, maxInFlight: 1024, insert, cancellationToken);
-                log($"    p50 {latency.Percentile(50):0.0} ms, p99 {latency.Percentile(99):0.0} ms (inserts: p50 {baselineLatency.Percentile(50):0.0} ms, p99 {baselineLatency.Percentile(99):0.0} ms)");
-            }
-
-            peak = app.PeakWorkingSet;
+            return app;
         }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
 
-        log($"  {mode}: baseline Table inserts (after)...");
-        var (after, afterCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
-        log($"    {after.Rate:0} inserts/s");
-        return new IngestModeResult(mode, trackerInProcess, before, beforeCpu, max, maxCpu, after, afterCpu, rate, latency, baselineLatency, idle, peak, drained);
+    /// <summary>Creates the transactions through the app, then returns the operation that posts one signed webhook for them.</summary>
+    private static async Task<LoadOperation> PostOperationAsync(
+        AppProcess app, HttpClient http, RunningSimulator simulator, string mode, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    {
+        log($"  {mode}: creating {settings.Transactions} transactions through the app...");
+        var targets = await CreateTargetsAsync(http, app.BaseUri, simulator, settings.Transactions, cancellationToken);
+        var bodies = new WebhookBodies(targets, InProcessApp.ApiSecret);
+        var webhookUri = new Uri(app.BaseUri, $"/api/{InProcessApp.WebhookRoute}");
+        return async (sequence, ct) =>
+        {
+            using var content = new ByteArrayContent(bodies.Body(sequence));
+            content.Headers.ContentType = Json;
+            using var response = await http.PostAsync(webhookUri, content, ct);
+            return response.IsSuccessStatusCode;
+        };
     }
 
     /// <summary>A warm-up, then the measured closed-loop run, with the CPU time each process spent on it.</summary>
@@ -208,23 +240,6 @@ public static class Ingest
             targets[i] = new WebhookTarget(created.TransactionId, notes, WebhookBodies.NewAuthId());
         });
         return targets;
-    }
-
-    private static async Task<TimeSpan?> WaitForEmptyQueueAsync(QueueClient queue, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < timeout)
-        {
-            var properties = await queue.GetPropertiesAsync(cancellationToken);
-            if (properties.Value.ApproximateMessagesCount == 0)
-            {
-                return Stopwatch.GetElapsedTime(started);
-            }
-
-            await Task.Delay(500, cancellationToken);
-        }
-
-        return null;
     }
 
     private static WebhookTarget NewTarget() =>
