@@ -33,8 +33,8 @@ public abstract record CreationResult
 }
 
 /// <summary>
-/// Creates a Gateway transaction for a user, exactly once per idempotency key: records the notes reference first (so
-/// every webhook maps back to the user), creates the transaction, stores it and starts its tracker.
+/// Creates a Gateway transaction for a user, exactly once per idempotency key: creates it with a fresh opaque notes
+/// reference, records what the reference stands for, stores the transaction and starts its tracker.
 /// </summary>
 public sealed partial class TransactionCreation(
     IdempotencyStore idempotency,
@@ -99,11 +99,11 @@ public sealed partial class TransactionCreation(
     private async Task<CreationResult> CreateOnceAsync(string userId, CreateTransactionRequest request, CancellationToken cancellationToken)
     {
         var session = await sessions.ForUserAsync(userId, cancellationToken);
-        var notesRef = await notesRefs.CreateAsync(userId, cancellationToken);
+        var notesRef = NotesRefStore.NewReference();
         CreatedTransaction created;
         try
         {
-            created = await gateway.CreateTransactionAsync(request with { Notes = notesRef.NotesRef }, session.GatewayToken, cancellationToken);
+            created = await gateway.CreateTransactionAsync(request with { Notes = notesRef }, session.GatewayToken, cancellationToken);
         }
         catch (GatewayValidationException ex)
         {
@@ -119,7 +119,15 @@ public sealed partial class TransactionCreation(
             return new CreationResult.GatewayUnavailable(ex.Kind);
         }
 
-        await notesRefs.AttachTransactionAsync(notesRef.NotesRef, created.TransactionId, cancellationToken);
+        // Recorded before the transaction row, so every transaction that is tracked has its notes mapping.
+        if (await notesRefs.RecordAsync(notesRef, userId, created.TransactionId, cancellationToken) == NotesRefOutcome.TakenByAnother)
+        {
+            // Only a broken random source gets here. The transaction is not stored (its webhooks are refused as
+            // unknown and it expires unused); the failure lets the app retry with the same key and a new reference.
+            LogNotesRefTaken(logger, created.TransactionId);
+            throw new InvalidOperationException("The new notes reference is already taken.");
+        }
+
         var start = engine.Start(created.TransactionId, created.ExpireAt);
         var now = clock.GetUtcNow();
         await transactions.InsertAsync(
@@ -127,7 +135,7 @@ public sealed partial class TransactionCreation(
             {
                 TransactionId = created.TransactionId,
                 UserId = userId,
-                NotesRef = notesRef.NotesRef,
+                NotesRef = notesRef,
                 CreatedAt = now,
                 ExpireAt = created.ExpireAt,
                 Securities = request.Securities,
@@ -162,4 +170,7 @@ public sealed partial class TransactionCreation(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Gateway create failed ({Kind}, HTTP {StatusCode}); the app may retry with the same idempotency key")]
     private static partial void LogGatewayCreateFailed(ILogger logger, GatewayFailureKind kind, int? statusCode);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "The notes reference sent with transaction {TransactionId} is already taken; the transaction is dropped (is the random source broken?)")]
+    private static partial void LogNotesRefTaken(ILogger logger, string transactionId);
 }

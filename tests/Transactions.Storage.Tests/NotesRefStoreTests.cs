@@ -29,47 +29,62 @@ public sealed class NotesRefStoreTests(AzuriteFixture azurite) : StorageTest(azu
     }
 
     [Fact]
-    public async Task CreateAsync_ThenGetAsync_MapsTheReferenceToTheUser()
-    {
-        var created = await Store.CreateAsync("user-42", Ct);
-
-        var found = await Store.GetAsync(created.NotesRef, Ct);
-
-        Assert.Equal(new NotesRefRecord(created.NotesRef, "user-42", null, Start), found);
-    }
-
-    [Fact]
-    public async Task InsertAsync_ExistingReference_IsAlreadyExistsAndKeepsTheOwner()
+    public async Task RecordAsync_ThenGetAsync_MapsTheReferenceToTheUserAndTransaction()
     {
         var notesRef = NotesRefStore.NewReference();
-        var first = await Store.InsertAsync(new NotesRefRecord(notesRef, "owner", null, Start), Ct);
 
-        var second = await Store.InsertAsync(new NotesRefRecord(notesRef, "intruder", "TRX_1", Start), Ct);
+        var outcome = await Store.RecordAsync(notesRef, "user-42", "TRX_a", Ct);
 
-        Assert.Equal(WriteOutcome.Written, first.Outcome);
-        Assert.Equal(WriteOutcome.AlreadyExists, second.Outcome);
-        Assert.Equal("owner", (await Store.GetAsync(notesRef, Ct))!.UserId);
+        Assert.Equal(NotesRefOutcome.Recorded, outcome);
+        Assert.Equal(new NotesRefRecord(notesRef, "user-42", "TRX_a", Start), await Store.GetAsync(notesRef, Ct));
     }
 
     [Fact]
-    public async Task AttachTransactionAsync_AttachesOnceAndRefusesAnotherTransaction()
+    public async Task RecordAsync_SameMappingAgain_IsAlreadyRecorded()
     {
-        var created = await Store.CreateAsync("user-1", Ct);
+        var notesRef = NotesRefStore.NewReference();
+        await Store.RecordAsync(notesRef, "user-42", "TRX_a", Ct);
+        Time.Advance(TimeSpan.FromSeconds(5));
 
-        var attached = await Store.AttachTransactionAsync(created.NotesRef, "TRX_a", Ct);
-        var again = await Store.AttachTransactionAsync(created.NotesRef, "TRX_a", Ct);
-        var other = await Store.AttachTransactionAsync(created.NotesRef, "TRX_b", Ct);
+        var again = await Store.RecordAsync(notesRef, "user-42", "TRX_a", Ct);
 
-        Assert.Equal(
-            [AttachOutcome.Attached, AttachOutcome.AlreadyAttached, AttachOutcome.AttachedToAnotherTransaction],
-            new[] { attached, again, other });
-        Assert.Equal("TRX_a", (await Store.GetAsync(created.NotesRef, Ct))!.TransactionId);
+        Assert.Equal(NotesRefOutcome.AlreadyRecorded, again);
+        Assert.Equal(new NotesRefRecord(notesRef, "user-42", "TRX_a", Start), await Store.GetAsync(notesRef, Ct));
     }
 
-    [Fact]
-    public async Task AttachTransactionAsync_UnknownReference_IsNotFound()
+    [Theory]
+    [InlineData("intruder", "TRX_a")]
+    [InlineData("owner", "TRX_b")]
+    [InlineData("intruder", "TRX_b")]
+    public async Task RecordAsync_ReferenceTakenForAnotherUserOrTransaction_IsTakenByAnotherAndKeepsTheFirst(string userId, string transactionId)
     {
-        Assert.Equal(AttachOutcome.NotFound, await Store.AttachTransactionAsync(NotesRefStore.NewReference(), "TRX_a", Ct));
+        var notesRef = NotesRefStore.NewReference();
+        await Store.RecordAsync(notesRef, "owner", "TRX_a", Ct);
+
+        var second = await Store.RecordAsync(notesRef, userId, transactionId, Ct);
+
+        Assert.Equal(NotesRefOutcome.TakenByAnother, second);
+        Assert.Equal(new NotesRefRecord(notesRef, "owner", "TRX_a", Start), await Store.GetAsync(notesRef, Ct));
+    }
+
+    [Theory]
+    [InlineData("ref_short", "user", "TRX_a")]
+    [InlineData("user-42", "user", "TRX_a")]
+    public async Task RecordAsync_MalformedReference_Throws(string notesRef, string userId, string transactionId)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.RecordAsync(notesRef, userId, transactionId, Ct));
+    }
+
+    [Theory]
+    [InlineData("", "TRX_a")]
+    [InlineData("user", "")]
+    public async Task RecordAsync_MissingUserOrTransaction_Throws(string userId, string transactionId)
+    {
+        var notesRef = NotesRefStore.NewReference();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.RecordAsync(notesRef, userId, transactionId, Ct));
+
+        Assert.Null(await Store.GetAsync(notesRef, Ct));
     }
 
     [Fact]

@@ -7,39 +7,48 @@ namespace Transactions.Storage;
 
 /// <summary>
 /// A notes reference: the opaque value sent to smallcase in <c>notes</c> instead of the platform's user id, and
-/// what it stands for. <see cref="TransactionId"/> is null until the Gateway has created the transaction.
+/// what it stands for. <see cref="TransactionId"/> is null only on rows written by earlier versions, which stored the
+/// reference before calling the Gateway and attached the transaction id afterwards.
 /// </summary>
 public sealed record NotesRefRecord(string NotesRef, string UserId, string? TransactionId, DateTimeOffset CreatedAt);
 
-public enum AttachOutcome
+public enum NotesRefOutcome
 {
-    Attached,
+    /// <summary>The mapping is stored.</summary>
+    Recorded,
 
-    /// <summary>The reference already pointed at this transaction: nothing changed.</summary>
-    AlreadyAttached,
+    /// <summary>
+    /// The reference already mapped to this user and transaction, e.g. an earlier attempt of the same insert was
+    /// stored but its response lost: nothing changed.
+    /// </summary>
+    AlreadyRecorded,
 
-    NotFound,
-
-    /// <summary>The reference belongs to a different transaction; nothing changed.</summary>
-    AttachedToAnotherTransaction,
+    /// <summary>The reference maps to another user or transaction; nothing changed.</summary>
+    TakenByAnother,
 }
 
 /// <summary>
-/// Table <c>NotesRefs</c> (PK = notes reference, RK = "ref"). Create the reference before calling the Gateway
-/// (so a webhook can always be mapped back), then attach the transaction id the Gateway returned.
+/// Table <c>NotesRefs</c> (PK = notes reference, RK = "ref"): which user and transaction each notes reference stands
+/// for. A reference is generated locally (<see cref="NewReference"/>), sent with the Gateway create call, and recorded
+/// once, with the transaction id the Gateway returned, before the transaction is stored and tracked.
 /// </summary>
+/// <remarks>
+/// Recording after the create call costs one insert. A process that dies between the create call and the insert
+/// leaves a Gateway transaction without a mapping; it has no transaction row either, its id never reached the app,
+/// so its webhooks are refused as unknown and it expires unused. The app's retry with the same idempotency key
+/// creates a new transaction with a new reference.
+/// </remarks>
 public sealed class NotesRefStore(StorageClients clients, TimeProvider time)
 {
     public const string Prefix = "ref_";
     private const int RandomChars = 20;
     private const string RowKey = "ref";
     private const string UrlSafeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    private const int CollisionAttempts = 3;
     private static readonly SearchValues<char> UrlSafeChars = SearchValues.Create(UrlSafeAlphabet);
 
     private readonly TableClient _table = clients.Table(TableNames.NotesRefs);
 
-    /// <summary><c>ref_</c> + 20 url-safe characters from a CSPRNG (120 bits).</summary>
+    /// <summary><c>ref_</c> + 20 url-safe characters from a CSPRNG (120 bits): a collision is not expected in practice.</summary>
     public static string NewReference() => Prefix + RandomNumberGenerator.GetString(UrlSafeAlphabet, RandomChars);
 
     /// <summary>True for a string shaped like <see cref="NewReference"/>; check webhook notes with it before a lookup.</summary>
@@ -48,104 +57,44 @@ public sealed class NotesRefStore(StorageClients clients, TimeProvider time)
         notesRef.StartsWith(Prefix, StringComparison.Ordinal) &&
         !notesRef.AsSpan(Prefix.Length).ContainsAnyExcept(UrlSafeChars);
 
-    /// <summary>Creates and stores a fresh reference for <paramref name="userId"/>.</summary>
-    public async Task<NotesRefRecord> CreateAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>Stores that <paramref name="notesRef"/> stands for <paramref name="userId"/>'s <paramref name="transactionId"/>, with one insert.</summary>
+    /// <returns>
+    /// <see cref="NotesRefOutcome.TakenByAnother"/> when the reference is already someone else's: with 120 random bits
+    /// that means a broken random source, and the caller must not use the transaction the reference was sent with.
+    /// </returns>
+    public async Task<NotesRefOutcome> RecordAsync(
+        string notesRef, string userId, string transactionId, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        if (!IsWellFormed(notesRef))
         {
-            var record = new NotesRefRecord(NewReference(), userId, null, time.GetUtcNow());
-            var result = await InsertAsync(record, cancellationToken).ConfigureAwait(false);
-            if (result.Written)
-            {
-                return record;
-            }
-
-            // A 120-bit collision means the random source is broken, not bad luck: stop after a few.
-            if (attempt == CollisionAttempts)
-            {
-                throw new InvalidOperationException("Could not create a unique notes reference.");
-            }
-        }
-    }
-
-    /// <returns><see cref="WriteOutcome.Written"/>, or <see cref="WriteOutcome.AlreadyExists"/> when the reference is taken.</returns>
-    public async Task<WriteResult> InsertAsync(NotesRefRecord record, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        if (!IsWellFormed(record.NotesRef))
-        {
-            throw new ArgumentException("Not a notes reference made by NewReference().", nameof(record));
+            throw new ArgumentException("Not a notes reference made by NewReference().", nameof(notesRef));
         }
 
-        ArgumentException.ThrowIfNullOrEmpty(record.UserId, nameof(record));
-        var entity = new TableEntity(record.NotesRef, RowKey)
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(transactionId);
+        var entity = new TableEntity(notesRef, RowKey)
         {
-            ["UserId"] = record.UserId,
-            ["CreatedAt"] = record.CreatedAt,
+            ["UserId"] = userId,
+            ["TransactionId"] = transactionId,
+            ["CreatedAt"] = time.GetUtcNow(),
         };
-        if (record.TransactionId is not null)
-        {
-            entity["TransactionId"] = record.TransactionId;
-        }
-
         try
         {
-            var response = await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            return new WriteResult(WriteOutcome.Written, response.Headers.ETag ?? default);
+            await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return NotesRefOutcome.Recorded;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return new WriteResult(WriteOutcome.AlreadyExists);
-        }
-    }
-
-    /// <summary>Records which transaction the reference was sent with. A reference is attached at most once.</summary>
-    public async Task<AttachOutcome> AttachTransactionAsync(
-        string notesRef, string transactionId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(transactionId);
-        while (true)
-        {
-            var current = await ReadAsync(notesRef, cancellationToken).ConfigureAwait(false);
-            if (current is null)
-            {
-                return AttachOutcome.NotFound;
-            }
-
-            var attached = current.GetString("TransactionId");
-            if (!string.IsNullOrEmpty(attached))
-            {
-                return attached == transactionId ? AttachOutcome.AlreadyAttached : AttachOutcome.AttachedToAnotherTransaction;
-            }
-
-            var update = new TableEntity(notesRef, RowKey) { ["TransactionId"] = transactionId };
-            try
-            {
-                await _table.UpdateEntityAsync(update, current.ETag, TableUpdateMode.Merge, cancellationToken)
-                    .ConfigureAwait(false);
-                return AttachOutcome.Attached;
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
-            {
-                // Changed since we read it: read again and decide on the new state.
-            }
+            // A retried insert whose first attempt was stored, or a collision: the stored row tells which.
+            var existing = await GetAsync(notesRef, cancellationToken).ConfigureAwait(false);
+            return existing is not null && existing.UserId == userId && existing.TransactionId == transactionId
+                ? NotesRefOutcome.AlreadyRecorded
+                : NotesRefOutcome.TakenByAnother;
         }
     }
 
     /// <returns>The record, or null when the reference is unknown or malformed.</returns>
     public async Task<NotesRefRecord?> GetAsync(string notesRef, CancellationToken cancellationToken)
-    {
-        var entity = await ReadAsync(notesRef, cancellationToken).ConfigureAwait(false);
-        return entity is null
-            ? null
-            : new NotesRefRecord(
-                notesRef,
-                entity.GetString("UserId"),
-                entity.GetString("TransactionId") is { Length: > 0 } transactionId ? transactionId : null,
-                entity.GetDateTimeOffset("CreatedAt")!.Value);
-    }
-
-    private async Task<TableEntity?> ReadAsync(string notesRef, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(notesRef))
         {
@@ -154,6 +103,16 @@ public sealed class NotesRefStore(StorageClients clients, TimeProvider time)
 
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(notesRef, RowKey, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        return response.HasValue ? response.Value : null;
+        if (!response.HasValue)
+        {
+            return null;
+        }
+
+        var entity = response.Value!;
+        return new NotesRefRecord(
+            notesRef,
+            entity.GetString("UserId"),
+            entity.GetString("TransactionId") is { Length: > 0 } transactionId ? transactionId : null,
+            entity.GetDateTimeOffset("CreatedAt")!.Value);
     }
 }

@@ -57,7 +57,7 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
             return new WriteResult(WriteOutcome.AlreadyExists);
         }
 
-        await TrySyncIndexAsync(record, cancellationToken).ConfigureAwait(false);
+        await TryInsertIndexAsync(record, cancellationToken).ConfigureAwait(false);
         return new WriteResult(WriteOutcome.Written, response.Headers.ETag ?? default);
     }
 
@@ -262,4 +262,24 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         entity.GetDateTimeOffset("CreatedAt")!.Value,
         entity.GetDateTimeOffset("UpdatedAt")!.Value,
         entity.GetDateTimeOffset("ExpireAt")!.Value);
+    /// <summary>
+    /// The index row of a newly inserted transaction usually does not exist yet: insert it without reading first, and
+    /// fall back to the versioned sync only when it does (409: an earlier attempt, or a racing writer, got there first).
+    /// </summary>
+    private async Task TryInsertIndexAsync(TransactionRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _index.AddEntityAsync(ToIndexEntity(record), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            await TrySyncIndexAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e)
+        {
+            // The transaction row is written and is the truth; the index catches up on the next write.
+            StorageLog.UserIndexSyncFailed(logger, record.TransactionId, e);
+        }
+    }
 }

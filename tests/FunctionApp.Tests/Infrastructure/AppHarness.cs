@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Core.Pipeline;
 using FunctionApp.Auth;
 using Gateway.Client.Json;
 using Gateway.Simulator;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using TestSupport;
+using Transactions.Storage;
 
 namespace FunctionApp.Tests.Infrastructure;
 
@@ -58,14 +60,16 @@ public sealed class AppHarness : IAsyncDisposable
 
     public Uri WebhookUri => new(BaseUri, $"/api/{WebhookRoute}");
 
+    /// <param name="storagePolicies">Azure.Core policies added to the app's storage clients before its first request (e.g. request counting).</param>
     public static async Task<AppHarness> StartAsync(
         AzuriteFixture azurite,
         IDictionary<string, string?>? settings = null,
-        SimulatorOptions? simulatorOptions = null)
+        SimulatorOptions? simulatorOptions = null,
+        IReadOnlyList<HttpPipelinePolicy>? storagePolicies = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var simulator = await StartSimulatorAsync(simulatorOptions);
-        return await StartAppAsync(azurite, simulator, ownsSimulator: true, "t" + Guid.NewGuid().ToString("N")[..10], settings);
+        return await StartAppAsync(azurite, simulator, ownsSimulator: true, "t" + Guid.NewGuid().ToString("N")[..10], settings, storagePolicies);
     }
 
     /// <summary>A simulator with the harness's secrets (market hours unless the options say otherwise), for <see cref="StartOnAsync"/>.</summary>
@@ -83,11 +87,16 @@ public sealed class AppHarness : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(azurite);
         ArgumentNullException.ThrowIfNull(simulator);
-        return StartAppAsync(azurite, simulator, ownsSimulator: false, namePrefix, settings);
+        return StartAppAsync(azurite, simulator, ownsSimulator: false, namePrefix, settings, storagePolicies: null);
     }
 
     private static async Task<AppHarness> StartAppAsync(
-        AzuriteFixture azurite, RunningSimulator simulator, bool ownsSimulator, string namePrefix, IDictionary<string, string?>? settings)
+        AzuriteFixture azurite,
+        RunningSimulator simulator,
+        bool ownsSimulator,
+        string namePrefix,
+        IDictionary<string, string?>? settings,
+        IReadOnlyList<HttpPipelinePolicy>? storagePolicies)
     {
         var tables = new ToggleableTcpProxy(azurite.TablePort);
         var queues = new ToggleableTcpProxy(azurite.QueuePort);
@@ -121,6 +130,13 @@ public sealed class AppHarness : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(config);
             builder.Services.AddSingleton<TimeProvider>(simulator.Clock);
         });
+
+        // The storage clients are created at start, so policies added now see every request.
+        foreach (var policy in storagePolicies ?? [])
+        {
+            app.Services.GetRequiredService<StorageOptions>().AdditionalPolicies.Add(policy);
+        }
+
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var harness = new AppHarness(app, simulator, ownsSimulator, tables, queues, new Uri(address), config["Storage:NamePrefix"]!);

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using FunctionApp.Tests.Infrastructure;
+using TestSupport;
+using Transactions.Storage;
+
+namespace FunctionApp.Tests.Api;
+
+/// <summary>
+/// Pins the storage requests of <c>POST /api/transactions</c>, counted by an Azure.Core policy on the app's own
+/// storage clients (every attempt, retries included), so a change that adds a request to the create path fails here.
+/// </summary>
+[Collection(SharedAzurite.Name)]
+public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string Basket = $$"""{"securities":{{AppRequests.Basket}}}""";
+    private readonly StorageRequestRecorder recorder = new();
+    private AppHarness harness = null!;
+
+    public async Task InitializeAsync() => harness = await AppHarness.StartAsync(azurite, storagePolicies: [recorder]);
+
+    public async Task DisposeAsync() => await harness.DisposeAsync();
+
+    [Fact]
+    public async Task Create_NewUsersFirstBasket_SendsSevenStorageRequests()
+    {
+        var requests = await RecordAsync(() => harness.PostTransactionAsync("new-user", Basket, "key-1"), HttpStatusCode.Created);
+
+        Assert.Equal(
+            [
+                "insert IdempotencyRecords → 204",
+                "point read UserLinks → 404",
+                "insert NotesRefs → 204",
+                "insert Transactions → 204",
+                "insert UserTransactions → 204",
+                "send tracker-timers → 201",
+                "merge (ETag) IdempotencyRecords → 204",
+            ],
+            requests);
+    }
+
+    [Fact]
+    public async Task Create_LinkedUser_ReadsTheLinkOnce()
+    {
+        await harness.Service<UserLinkStore>().LinkAsync("linked-user", "auth-linked-user", "kite", CancellationToken.None);
+
+        var requests = await RecordAsync(() => harness.PostTransactionAsync("linked-user", Basket, "key-1"), HttpStatusCode.Created);
+
+        Assert.Equal(7, requests.Count);
+        Assert.Equal(["point read UserLinks → 200"], requests.Where(r => r.Contains("UserLinks", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Create_ReplayOfACompletedKey_ReadsTheRecordAndTheLinkOnly()
+    {
+        await RecordAsync(() => harness.PostTransactionAsync("new-user", Basket, "key-1"), HttpStatusCode.Created);
+
+        var replay = await RecordAsync(() => harness.PostTransactionAsync("new-user", Basket, "key-1"), HttpStatusCode.OK);
+
+        Assert.Equal(
+            [
+                "insert IdempotencyRecords → 409",
+                "point read IdempotencyRecords → 200",
+                "point read UserLinks → 404",
+            ],
+            replay);
+    }
+
+    /// <summary>The app's storage requests while <paramref name="send"/> runs, without its background polling.</summary>
+    private async Task<IReadOnlyList<string>> RecordAsync(Func<Task<ApiResponse>> send, HttpStatusCode expected)
+    {
+        var mark = recorder.Count;
+        (await send()).AssertStatus(expected);
+        return [.. recorder.Since(mark).Where(r => !r.IsBackground).Select(r => r.Describe(harness.NamePrefix))];
+    }
+
+    /// <summary>Records every table and queue request the app's storage clients send, one entry per attempt.</summary>
+    private sealed class StorageRequestRecorder : HttpPipelinePolicy
+    {
+        private readonly ConcurrentQueue<RecordedRequest> requests = new();
+
+        public int Count => requests.Count;
+
+        public IReadOnlyList<RecordedRequest> Since(int mark) => [.. requests.Skip(mark)];
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            requests.Enqueue(RecordedRequest.Of(message));
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            requests.Enqueue(RecordedRequest.Of(message));
+        }
+    }
+
+    /// <param name="Resource">The table or queue name as sent (with the app's prefix).</param>
+    /// <param name="Keyed">The path names an entity (<c>Table(PartitionKey=..,RowKey=..)</c>) or a message.</param>
+    private sealed record RecordedRequest(string Method, string Resource, bool IsQueue, bool Keyed, string? IfMatch, int Status)
+    {
+        /// <summary>Queue receives (the standalone listener polls) and table queries (the reconciler sweeps) recur whatever the test does.</summary>
+        public bool IsBackground => Method == "GET" && (IsQueue || !Keyed);
+
+        public static RecordedRequest Of(HttpMessage message)
+        {
+            // Azurite's path style: /<account>/<table>[(<keys>)] or /<account>/<queue>/messages[/<id>].
+            var segments = Uri.UnescapeDataString(message.Request.Uri.ToUri().AbsolutePath).Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var resource = segments.Length > 1 ? segments[1] : string.Empty;
+            var isQueue = segments.Length > 2 && segments[2] == "messages";
+            var keysAt = resource.IndexOf('(', StringComparison.Ordinal);
+            var keyed = isQueue ? segments.Length > 3 : keysAt > 0;
+            return new RecordedRequest(
+                message.Request.Method.Method,
+                keysAt > 0 ? resource[..keysAt] : resource,
+                isQueue,
+                keyed,
+                message.Request.Headers.TryGetValue("If-Match", out var ifMatch) ? ifMatch : null,
+                message.HasResponse ? message.Response.Status : 0);
+        }
+
+        /// <summary>E.g. "merge (ETag) IdempotencyRecords → 204", the name without the app's prefix.</summary>
+        public string Describe(string namePrefix)
+        {
+            var condition = IfMatch switch
+            {
+                null => string.Empty,
+                "*" => " (If-Match *)",
+                _ => " (ETag)",
+            };
+            var kind = (IsQueue, Method, Keyed) switch
+            {
+                (true, "POST", _) => "send",
+                (true, "DELETE", _) => "delete message",
+                (true, "PUT", _) => "update message",
+                (false, "POST", _) => "insert",
+                (false, "GET", true) => "point read",
+                (false, "PUT", true) => "replace" + condition,
+                (false, "PATCH" or "MERGE", true) => "merge" + condition,
+                (false, "DELETE", true) => "delete" + condition,
+                _ => Method,
+            };
+            var name = Resource.StartsWith(namePrefix, StringComparison.Ordinal) ? Resource[namePrefix.Length..] : Resource;
+            return $"{kind} {name} → {Status}";
+        }
+    }
+}
