@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using TestSupport;
 
 namespace Transactions.Storage.Tests;
@@ -129,8 +131,56 @@ public sealed class IdempotencyStoreTests(AzuriteFixture azurite) : StorageTest(
     }
 
     [Fact]
+    public async Task TryBeginAsync_InsertStoredButItsResponseLost_RetryRecognisesItsOwnRecordAndStarts()
+    {
+        var options = Options(Azurite.ConnectionString, Clients.NamePrefix);
+        options.Retry = new StorageRetryOptions { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(10) };
+        var lostResponse = new LoseFirstResponsePolicy();
+        options.AdditionalPolicies.Add(lostResponse);
+        var store = new IdempotencyStore(new StorageClients(options), Time);
+
+        var begun = await store.TryBeginAsync("user-1", "key-1", HashA, Ct);
+
+        // The insert was stored (204) but reported lost; Azure.Core's retry of it found the row (409); the row was read.
+        Assert.Equal(["POST 204", "POST 409", "GET 200"], lostResponse.Requests);
+        Assert.Equal(IdempotencyOutcome.Started, begun.Outcome);
+        Assert.Equal(IdempotencyOutcome.InProgress, (await Store.TryBeginAsync("user-1", "key-1", HashA, Ct)).Outcome);
+        Assert.Equal(IdempotencyFinishOutcome.Done, await store.CompleteAsync("user-1", "key-1", 201, "{}", begun.ETag, Ct));
+    }
+
+    [Fact]
     public async Task TryBeginAsync_InvalidKey_Throws()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.TryBeginAsync("user-1", "bad key", HashA, Ct));
+    }
+
+    /// <summary>Lets the first request reach storage, then fails it as a lost response would (Azure.Core retries it).</summary>
+    private sealed class LoseFirstResponsePolicy : HttpPipelinePolicy
+    {
+        private readonly List<string> requests = [];
+
+        /// <summary>"POST 204": each attempt's method and the status storage answered.</summary>
+        public IReadOnlyList<string> Requests => requests;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            RecordAndLoseFirst(message);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            RecordAndLoseFirst(message);
+        }
+
+        private void RecordAndLoseFirst(HttpMessage message)
+        {
+            requests.Add($"{message.Request.Method} {message.Response.Status}");
+            if (requests.Count == 1)
+            {
+                throw new IOException("The connection was reset before the response arrived.");
+            }
+        }
     }
 }

@@ -40,10 +40,17 @@ public enum IdempotencyFinishOutcome
 /// with one key exactly one starts.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Each call of <see cref="TryBeginAsync"/> writes its own random attempt id into the record, so when the response to
+/// its insert is lost and Azure.Core's retry of that insert answers 409, the call recognises the record as its own
+/// and starts, instead of reporting its own request as a concurrent duplicate.
+/// </para>
+/// <para>
 /// An in-progress record older than the lease (default 2 minutes, far beyond any create request's timeouts) is
 /// presumed abandoned by a crashed process and is taken over by the next attempt. The original holder, if it is
 /// somehow still running, then gets <see cref="IdempotencyFinishOutcome.LeaseLost"/> from its own complete or abandon,
 /// because the record's ETag changed. Records are kept; expiring old ones is a housekeeping job outside this class.
+/// </para>
 /// </remarks>
 public sealed class IdempotencyStore(StorageClients clients, TimeProvider time)
 {
@@ -72,6 +79,7 @@ public sealed class IdempotencyStore(StorageClients clients, TimeProvider time)
         ArgumentException.ThrowIfNullOrEmpty(requestHash);
         var partitionKey = PartitionKey(userId);
         EnsureValidKey(key);
+        var attempt = Guid.NewGuid().ToString("N");
         while (true)
         {
             var now = time.GetUtcNow();
@@ -80,6 +88,7 @@ public sealed class IdempotencyStore(StorageClients clients, TimeProvider time)
                 ["State"] = InProgressState,
                 ["RequestHash"] = requestHash,
                 ["StartedAt"] = now,
+                ["Attempt"] = attempt,
             };
             try
             {
@@ -98,6 +107,11 @@ public sealed class IdempotencyStore(StorageClients clients, TimeProvider time)
             }
 
             var row = existing.Value!;
+            if (row.GetString("State") == InProgressState && row.GetString("Attempt") == attempt)
+            {
+                return new IdempotencyBeginResult(IdempotencyOutcome.Started, row.ETag);
+            }
+
             if (row.GetString("RequestHash") != requestHash)
             {
                 return new IdempotencyBeginResult(IdempotencyOutcome.HashMismatch);
