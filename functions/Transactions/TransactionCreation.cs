@@ -130,25 +130,43 @@ public sealed partial class TransactionCreation(
 
         var start = engine.Start(created.TransactionId, created.ExpireAt);
         var now = clock.GetUtcNow();
-        await transactions.InsertAsync(
-            new TransactionRecord
-            {
-                TransactionId = created.TransactionId,
-                UserId = userId,
-                NotesRef = notesRef,
-                CreatedAt = now,
-                ExpireAt = created.ExpireAt,
-                Securities = request.Securities,
-                Status = start.State.Phase.ToString(),
-                StateJson = TrackerStateJson.Serialize(start.State),
-                NextWakeAt = start.State.NextWakeAt,
-                Version = start.State.Version,
-                UpdatedAt = now,
-            },
-            cancellationToken);
+        var record = new TransactionRecord
+        {
+            TransactionId = created.TransactionId,
+            UserId = userId,
+            NotesRef = notesRef,
+            CreatedAt = now,
+            ExpireAt = created.ExpireAt,
+            Securities = request.Securities,
+            Status = start.State.Phase.ToString(),
+            StateJson = TrackerStateJson.Serialize(start.State),
+            NextWakeAt = start.State.NextWakeAt,
+            Version = start.State.Version,
+            UpdatedAt = now,
+        };
+        if (!(await transactions.InsertAsync(record, cancellationToken)).Written)
+        {
+            // The Gateway's id is new, so the row is this request's own insert: stored, its response lost, and the
+            // retry of it refused as a duplicate before the user's index row was written.
+            await TryRepairIndexAsync(record, cancellationToken);
+        }
+
         await scheduler.ScheduleAsync(start.State, start.NextAction, cancellationToken);
         LogCreated(logger, created.TransactionId, request.Securities.Count);
         return new CreationResult.Created(new CreatedTransactionResponse(created.TransactionId, session.GatewayToken, created.ExpireAt, session.Broker), Replayed: false);
+    }
+
+    private async Task TryRepairIndexAsync(TransactionRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transactions.SyncIndexAsync(record, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            // The transaction is stored and tracked; its index row catches up at its next status change.
+            LogIndexRepairFailed(logger, record.TransactionId, ex.Status);
+        }
     }
 
     private async Task TryAbandonAsync(string userId, string idempotencyKey, Azure.ETag etag)
@@ -173,4 +191,7 @@ public sealed partial class TransactionCreation(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "The notes reference sent with transaction {TransactionId} is already taken; the transaction is dropped (is the random source broken?)")]
     private static partial void LogNotesRefTaken(ILogger logger, string transactionId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Could not write the user index row of new transaction {TransactionId} (HTTP {StatusCode}); it catches up at the next status change")]
+    private static partial void LogIndexRepairFailed(ILogger logger, string transactionId, int statusCode);
 }

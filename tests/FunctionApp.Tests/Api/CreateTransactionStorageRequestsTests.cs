@@ -17,9 +17,10 @@ public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite
 {
     private const string Basket = $$"""{"securities":{{AppRequests.Basket}}}""";
     private readonly StorageRequestRecorder recorder = new();
+    private readonly ResponseLoser loser = new();
     private AppHarness harness = null!;
 
-    public async Task InitializeAsync() => harness = await AppHarness.StartAsync(azurite, storagePolicies: [recorder]);
+    public async Task InitializeAsync() => harness = await AppHarness.StartAsync(azurite, storagePolicies: [recorder, loser]);
 
     public async Task DisposeAsync() => await harness.DisposeAsync();
 
@@ -68,6 +69,35 @@ public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite
             replay);
     }
 
+    [Fact]
+    public async Task Create_TransactionInsertStoredButItsResponseLost_StillIndexesTheTransactionForTheUser()
+    {
+        loser.LoseNext($"POST {harness.NamePrefix}{TableNames.Transactions}");
+
+        var requests = await RecordAsync(() => harness.PostTransactionAsync("new-user", Basket, "key-1"), HttpStatusCode.Created);
+
+        // Azure.Core retried the insert that was stored but reported lost; the retry found the row and the index was repaired.
+        Assert.Equal(1, loser.Lost);
+        var retried = requests.ToList().IndexOf("insert Transactions → 409");
+        Assert.Equal(["insert Transactions → 409", "point read UserTransactions → 404", "insert UserTransactions → 204"], requests.Skip(retried).Take(3));
+        var listed = await harness.Service<TransactionStore>().ListForUserAsync("new-user", null, null, 10, CancellationToken.None);
+        Assert.Single(listed.Items);
+        Assert.Equal(1, harness.GatewayTransactionCount());
+    }
+
+    [Fact]
+    public async Task Create_NotesRefInsertStoredButItsResponseLost_RecognisesItsOwnMappingAndCreatesOnce()
+    {
+        loser.LoseNext($"POST {harness.NamePrefix}{TableNames.NotesRefs}");
+
+        var requests = await RecordAsync(() => harness.PostTransactionAsync("new-user", Basket, "key-1"), HttpStatusCode.Created);
+
+        Assert.Equal(1, loser.Lost);
+        var retried = requests.ToList().IndexOf("insert NotesRefs → 409");
+        Assert.Equal(["insert NotesRefs → 409", "point read NotesRefs → 200", "insert Transactions → 204"], requests.Skip(retried).Take(3));
+        Assert.Equal(1, harness.GatewayTransactionCount());
+    }
+
     /// <summary>The app's storage requests while <paramref name="send"/> runs, without its background polling.</summary>
     private async Task<IReadOnlyList<string>> RecordAsync(Func<Task<ApiResponse>> send, HttpStatusCode expected)
     {
@@ -95,6 +125,39 @@ public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite
         {
             await ProcessNextAsync(message, pipeline);
             requests.Enqueue(RecordedRequest.Of(message));
+        }
+    }
+
+    /// <summary>Lets one chosen request reach storage, then fails it as a lost response would (Azure.Core retries it).</summary>
+    private sealed class ResponseLoser : HttpPipelinePolicy
+    {
+        private string? armedFor;
+
+        public int Lost { get; private set; }
+
+        /// <param name="methodAndResource">E.g. "POST tprefixTransactions": the method and the table or queue name as sent.</param>
+        public void LoseNext(string methodAndResource) => armedFor = methodAndResource;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            LoseIfArmed(message);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            LoseIfArmed(message);
+        }
+
+        private void LoseIfArmed(HttpMessage message)
+        {
+            var request = RecordedRequest.Of(message);
+            if (armedFor is not null && armedFor == $"{request.Method} {request.Resource}" && Interlocked.Exchange(ref armedFor, null) is not null)
+            {
+                Lost++;
+                throw new IOException("The connection was reset before the response arrived.");
+            }
         }
     }
 
