@@ -58,6 +58,9 @@ public static class FunctionAppBuilder
         services.AddSingleton<TransactionCreation>();
         services.AddSingleton<SdkResultIntake>();
         services.AddSingleton<KnownTransactions>();
+        services.AddSingleton<KnownAuthIdOwners>();
+        services.AddSingleton<HandedOverHits>();
+        services.AddSingleton<TrackerSignals>();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<TrackerScheduler>();
         services.AddSingleton<OutcomePublisher>();

@@ -3,19 +3,19 @@ using Transactions.Storage;
 
 namespace FunctionApp.Tracking;
 
-/// <summary><c>tracker-events</c>: new inbox entries for a transaction.</summary>
+/// <summary><c>tracker-events</c>: a webhook hit or SDK result for a transaction.</summary>
 public sealed partial class TrackerEventsFunction(TransactionTracker tracker, ILogger<TrackerEventsFunction> logger) : IQueueFunctionHandler
 {
     public Task HandleAsync(QueueInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        if (TrackerMessageJson.TryDeserialize<TrackerEventMessage>(invocation.MessageText) is not { TransactionId.Length: > 0 } message)
+        if (TrackerMessageJson.TryDeserialize<TrackerSignalMessage>(invocation.MessageText) is not { TransactionId.Length: > 0, SignalKey.Length: > 0, Kind.Length: > 0 } message)
         {
             LogMalformed(logger, invocation.MessageId);
             return Task.CompletedTask;
         }
 
-        return tracker.ProcessInboxAsync(message.TransactionId, cancellationToken);
+        return tracker.ApplySignalAsync(message, cancellationToken);
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Malformed tracker event message {MessageId} dropped")]

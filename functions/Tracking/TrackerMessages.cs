@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace FunctionApp.Tracking;
 
-/// <summary>On <c>tracker-events</c>: the transaction has unprocessed inbox entries (webhooks, SDK results).</summary>
-public sealed record TrackerEventMessage(string TransactionId);
-
 /// <summary>
 /// On <c>tracker-timers</c>: wake the tracker at <see cref="DueAt"/> for state <see cref="Version"/>. A timer for an
 /// older version is stale and does nothing; one due beyond the queue's 7-day visibility limit is chained.

@@ -20,7 +20,4 @@ public sealed class TrackerScheduler(StorageQueues queues)
         ArgumentNullException.ThrowIfNull(timer);
         return queues.SendAsync(QueueNames.TrackerTimers, TrackerMessageJson.Serialize(timer), timer.DueAt, cancellationToken);
     }
-
-    public Task NotifyInboxAsync(string transactionId, CancellationToken cancellationToken) =>
-        queues.SendAsync(QueueNames.TrackerEvents, TrackerMessageJson.Serialize(new TrackerEventMessage(transactionId)), cancellationToken);
 }

@@ -34,35 +34,38 @@ public sealed partial class TransactionTracker(
     private static readonly TimeSpan MaxConflictBackoff = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// Serialises inbox processing per transaction within this process. Two webhooks that arrive together give two
-    /// messages, often received in one batch: run at once, both would apply the same entries and lose to each other on
-    /// the ETag, doing every write twice. Serialised, the second finds nothing left to do. Striped, so memory stays
-    /// bounded; across instances the ETag check still decides.
+    /// Serialises the signals of one transaction within this process. Two webhooks that arrive together give two
+    /// messages, often received in one batch: run at once, they would lose to each other on the ETag and re-read and
+    /// re-apply. Striped, so memory stays bounded; across instances the ETag check still decides.
     /// </summary>
-    private readonly SemaphoreSlim[] inboxGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly SemaphoreSlim[] signalGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
-    /// <summary>Applies every unprocessed inbox entry of the transaction, oldest first.</summary>
-    public async Task ProcessInboxAsync(string transactionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies one hit carried by a <c>tracker-events</c> message (its body inline, or in the inbox when it was too large
+    /// for the message). A redelivered hit is recognised by its key (see <see cref="TrackedTransaction.AppliedSignals"/>),
+    /// and re-applying one is harmless anyway: the merge is monotonic.
+    /// </summary>
+    public async Task ApplySignalAsync(TrackerSignalMessage message, CancellationToken cancellationToken)
     {
-        var gate = inboxGates[(int)((uint)StringComparer.Ordinal.GetHashCode(transactionId) % (uint)inboxGates.Length)];
+        ArgumentNullException.ThrowIfNull(message);
+        var body = message.Body;
+        if (body is null && await inbox.GetAsync(message.TransactionId, message.SignalKey, cancellationToken) is { } stored)
+        {
+            using var document = JsonDocument.Parse(stored.Body);
+            body = document.RootElement.Clone();
+        }
+
+        if (body is not { } payload || TrackerSignalPayload.ToTrackerEvent(message.Kind, payload) is not { } signal)
+        {
+            LogUnreadableSignal(logger, message.TransactionId, message.SignalKey);
+            return;
+        }
+
+        var gate = signalGates[(int)((uint)StringComparer.Ordinal.GetHashCode(message.TransactionId) % (uint)signalGates.Length)];
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var entries = await inbox.ListUnprocessedAsync(transactionId, cancellationToken);
-            foreach (var entry in entries.OrderBy(e => e.ReceivedAt))
-            {
-                var signal = InboxPayload.ToTrackerEvent(entry.Body);
-                if (signal is null)
-                {
-                    LogUnreadableInboxEntry(logger, transactionId, entry.DedupeKey);
-                }
-                else
-                {
-                    await ApplyAsync(transactionId, signal with { SignalKey = entry.DedupeKey }, cancellationToken);
-                }
-
-                await inbox.MarkProcessedAsync(transactionId, entry.DedupeKey, cancellationToken);
-            }
+            await ApplyAsync(message.TransactionId, signal with { SignalKey = message.SignalKey }, cancellationToken);
         }
         finally
         {
@@ -248,41 +251,6 @@ public sealed partial class TransactionTracker(
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Gateway poll {Target} for {TransactionId} failed ({Kind}, HTTP {StatusCode}); backing off")]
     private static partial void LogPollFailed(ILogger logger, string transactionId, PollTarget target, GatewayFailureKind kind, int? statusCode);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Inbox entry {DedupeKey} of {TransactionId} is unreadable; skipped")]
-    private static partial void LogUnreadableInboxEntry(ILogger logger, string transactionId, string dedupeKey);
-}
-
-/// <summary>
-/// What the inbox holds: a verified webhook's raw body, or an SDK result the app posted, wrapped with the
-/// smallcaseAuthId the endpoint verified from its <c>smallcaseAuthToken</c>.
-/// </summary>
-public sealed record SdkResultEnvelope(OrderResponse? SdkResult, string? VerifiedSmallcaseAuthId, TransactionError? Error);
-
-public static class InboxPayload
-{
-    public static byte[] ForSdkResult(SdkResultEnvelope envelope) => JsonSerializer.SerializeToUtf8Bytes(envelope, GatewayJson.Options);
-
-    public static SignalReceived? ToTrackerEvent(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            if (document.RootElement.TryGetProperty("sdkResult", out _) || document.RootElement.TryGetProperty("verifiedSmallcaseAuthId", out _))
-            {
-                var envelope = document.RootElement.Deserialize<SdkResultEnvelope>(GatewayJson.Options)!;
-                return new SdkResultReceived(envelope.SdkResult, envelope.VerifiedSmallcaseAuthId, envelope.Error);
-            }
-
-            return new WebhookReceived(document.RootElement.Deserialize<GatewayWebhook>(GatewayJson.Options)!);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Signal {SignalKey} of {TransactionId} is unreadable or gone; dropped")]
+    private static partial void LogUnreadableSignal(ILogger logger, string transactionId, string signalKey);
 }

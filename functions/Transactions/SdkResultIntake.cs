@@ -4,6 +4,7 @@ using Gateway.Client.Http;
 using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 using FunctionApp.Tracking;
+using FunctionApp.Webhooks;
 using Transactions.Storage;
 
 namespace FunctionApp.Transactions;
@@ -35,8 +36,8 @@ public sealed record SdkResultReceipt(SdkResultOutcome Outcome, TokenFailure Tok
 public sealed class SdkResultIntake(
     TransactionStore transactions,
     UserLinkStore links,
-    WebhookInbox inbox,
-    TrackerScheduler scheduler,
+    KnownAuthIdOwners owners,
+    TrackerSignals signals,
     IGatewaySecretSource secrets,
     TimeProvider clock)
 {
@@ -69,7 +70,9 @@ public sealed class SdkResultIntake(
             }
 
             authId = verified.Claims.SmallcaseAuthId;
-            if (await links.LinkAsync(userId, authId, result.Broker, cancellationToken) == LinkOutcome.LinkedToAnotherUser)
+            var linked = await links.LinkAsync(userId, authId, result.Broker, cancellationToken);
+            owners.Forget(authId);
+            if (linked == LinkOutcome.LinkedToAnotherUser)
             {
                 return new SdkResultReceipt(SdkResultOutcome.AuthIdOwnedByAnotherUser);
             }
@@ -77,8 +80,7 @@ public sealed class SdkResultIntake(
 
         // The token is a credential: it is verified above and not kept.
         var orders = new OrderResponse { TransactionId = transactionId, Broker = result.Broker, Notes = result.Notes, OrderBatches = result.OrderBatches };
-        await inbox.TryAddAsync(transactionId, InboxPayload.ForSdkResult(new SdkResultEnvelope(orders, authId, result.Error)), cancellationToken);
-        await scheduler.NotifyInboxAsync(transactionId, cancellationToken);
+        await signals.SendSdkResultAsync(transactionId, new SdkResultEnvelope(orders, authId, result.Error), cancellationToken);
         return new SdkResultReceipt(SdkResultOutcome.Recorded);
     }
 }

@@ -27,8 +27,10 @@ public sealed record WebhookReceipt(WebhookRejection Rejection, bool Duplicate =
 }
 
 /// <summary>
-/// Receives a Gateway webhook: verify, store once, hand to the tracker, acknowledge. Nothing is stored for a rejected
-/// hit; a storage failure propagates (the endpoint answers 503 so the Gateway retries) and is never acknowledged.
+/// Receives a Gateway webhook: verify, store, acknowledge. Storing is handing the hit to the tracker: one
+/// <c>tracker-events</c> message that carries the body, so an acknowledgement costs one storage write (the lookups
+/// behind the checks are remembered per instance). Nothing is stored for a rejected hit; a storage failure propagates
+/// (the endpoint answers 503 so the Gateway retries) and is never acknowledged.
 /// </summary>
 /// <remarks>
 /// The checksum covers only timestamp + smallcaseAuthId, so the hit must also name a transaction we created, carry
@@ -38,9 +40,8 @@ public sealed record WebhookReceipt(WebhookRejection Rejection, bool Duplicate =
 public sealed partial class WebhookIntake(
     IGatewaySecretSource secrets,
     KnownTransactions known,
-    UserLinkStore links,
-    WebhookInbox inbox,
-    TrackerScheduler scheduler,
+    KnownAuthIdOwners owners,
+    TrackerSignals signals,
     AppMetrics metrics,
     ILogger<WebhookIntake> logger)
 {
@@ -97,7 +98,7 @@ public sealed partial class WebhookIntake(
 
         // The two lookups are independent: run them together, so the hit is acknowledged one storage round trip sooner.
         var identityLookup = known.GetAsync(webhook.TransactionId, cancellationToken);
-        var ownerLookup = links.GetOwnerAsync(webhook.SmallcaseAuthId!, cancellationToken);
+        var ownerLookup = owners.GetOwnerAsync(webhook.SmallcaseAuthId!, cancellationToken);
         await Task.WhenAll(identityLookup, ownerLookup);
         if (await identityLookup is not { } identity)
         {
@@ -115,15 +116,8 @@ public sealed partial class WebhookIntake(
             return new WebhookReceipt(WebhookRejection.AuthIdOwnedByAnotherUser);
         }
 
-        var added = await inbox.TryAddAsync(webhook.TransactionId, body, cancellationToken);
-        if (added.Outcome == InboxAddOutcome.TooLarge)
-        {
-            return new WebhookReceipt(WebhookRejection.TooLarge);
-        }
-
-        // Also on a duplicate: the first delivery may have been stored but not handed over (the sender then retried).
-        await scheduler.NotifyInboxAsync(webhook.TransactionId, cancellationToken);
-        return new WebhookReceipt(WebhookRejection.None, Duplicate: added.Outcome == InboxAddOutcome.Duplicate);
+        var handedOver = await signals.SendWebhookAsync(webhook.TransactionId, body, cancellationToken);
+        return new WebhookReceipt(WebhookRejection.None, Duplicate: !handedOver);
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Webhook rejected: {Rejection} (checksum: {ChecksumFailure})")]

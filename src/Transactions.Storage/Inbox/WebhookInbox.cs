@@ -4,13 +4,12 @@ using Azure.Data.Tables;
 
 namespace Transactions.Storage;
 
-/// <summary>A stored webhook hit. <see cref="Body"/> holds the exact bytes received.</summary>
+/// <summary>A stored hit. <see cref="Body"/> holds the exact bytes received.</summary>
 public sealed record InboxEntry(
     string TransactionId,
     string DedupeKey,
     ReadOnlyMemory<byte> Body,
-    DateTimeOffset ReceivedAt,
-    bool Processed)
+    DateTimeOffset ReceivedAt)
 {
     public string BodyText => Encoding.UTF8.GetString(Body.Span);
 }
@@ -29,8 +28,8 @@ public enum InboxAddOutcome
 public readonly record struct InboxAddResult(InboxAddOutcome Outcome, string DedupeKey);
 
 /// <summary>
-/// Table <c>WebhookInbox</c> (PK = transaction id, RK = <see cref="DedupeKey"/>): verified webhook hits, stored
-/// once each, so the endpoint can acknowledge fast and the tracker can process later, at least once.
+/// Table <c>WebhookInbox</c> (PK = transaction id, RK = <see cref="DedupeKey"/>): verified hits too large to travel
+/// in the tracker's queue message, stored once each; the message then names the entry (a claim check).
 /// </summary>
 /// <remarks>
 /// The body is stored as a binary property: a string property holds only 32,768 UTF-16 characters, which a 64 KiB
@@ -65,7 +64,6 @@ public sealed class WebhookInbox(StorageClients clients, TimeProvider time)
             ["TransactionId"] = transactionId,
             ["Body"] = body.ToArray(),
             ["ReceivedAt"] = time.GetUtcNow(),
-            ["Processed"] = false,
         };
         try
         {
@@ -78,42 +76,19 @@ public sealed class WebhookInbox(StorageClients clients, TimeProvider time)
         }
     }
 
-    /// <returns>False when there is no such entry.</returns>
-    public async Task<bool> MarkProcessedAsync(string transactionId, string dedupeKey, CancellationToken cancellationToken)
+    /// <returns>Null when there is no such entry.</returns>
+    public async Task<InboxEntry?> GetAsync(string transactionId, string dedupeKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(dedupeKey);
-        var update = new TableEntity(TableKeys.Escape(transactionId, nameof(transactionId)), dedupeKey)
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.Escape(transactionId, nameof(transactionId)), TableKeys.Escape(dedupeKey, nameof(dedupeKey)), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!response.HasValue)
         {
-            ["Processed"] = true,
-            ["ProcessedAt"] = time.GetUtcNow(),
-        };
-        try
-        {
-            await _table.UpdateEntityAsync(update, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The transaction's entries not yet marked processed, oldest first.</summary>
-    public async Task<IReadOnlyList<InboxEntry>> ListUnprocessedAsync(string transactionId, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {TableKeys.Escape(transactionId, nameof(transactionId))} and Processed eq {false}");
-        var entries = new List<InboxEntry>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            entries.Add(new InboxEntry(
-                row.GetString("TransactionId"),
-                row.RowKey,
-                row.GetBinary("Body"),
-                row.GetDateTimeOffset("ReceivedAt")!.Value,
-                row.GetBoolean("Processed") ?? false));
+            return null;
         }
 
-        return [.. entries.OrderBy(e => e.ReceivedAt).ThenBy(e => e.DedupeKey, StringComparer.Ordinal)];
+        var row = response.Value!;
+        return new InboxEntry(row.GetString("TransactionId"), row.RowKey, row.GetBinary("Body"), row.GetDateTimeOffset("ReceivedAt")!.Value);
     }
 }

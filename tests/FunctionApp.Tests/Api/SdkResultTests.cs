@@ -43,7 +43,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(authId, link!.SmallcaseAuthId);
         Assert.Equal("kite", link.Broker);
         Assert.Equal("alice", await Links.GetOwnerAsync(authId, CancellationToken.None));
-        Assert.Equal(1, await harness.InboxRowCountAsync(created.TransactionId));
+        Assert.Equal(1, harness.StoredSdkResultCount(created.TransactionId));
         var session = (await harness.PostSessionTokenAsync("alice")).AssertStatus(HttpStatusCode.OK).Json;
         Assert.True(session.GetProperty("connected").GetBoolean());
         Assert.Equal(authId, (await VerifyAsync(session.Property("gatewayToken"))).SmallcaseAuthId);
@@ -58,7 +58,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         (await harness.PostSdkResultAsync("alice", created.TransactionId, sdkResult)).AssertStatus(HttpStatusCode.Accepted);
         (await harness.PostSdkResultAsync("alice", created.TransactionId, sdkResult)).AssertStatus(HttpStatusCode.Accepted);
 
-        Assert.Equal(1, await harness.InboxRowCountAsync(created.TransactionId));
+        Assert.Equal(1, harness.StoredSdkResultCount(created.TransactionId));
         Assert.NotNull(await Links.GetByUserAsync("alice", CancellationToken.None));
     }
 
@@ -84,7 +84,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         response.AssertValidationProblem("smallcaseAuthToken");
         Assert.Null(await Links.GetByUserAsync("alice", CancellationToken.None));
         Assert.Null(await Links.GetOwnerAsync(victim, CancellationToken.None));
-        Assert.Equal(0, await harness.InboxRowCountAsync(created.TransactionId));
+        Assert.Equal(0, harness.StoredSdkResultCount(created.TransactionId));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         response.AssertProblem(HttpStatusCode.Conflict);
         Assert.Null(await Links.GetByUserAsync("alice", CancellationToken.None));
         Assert.Equal("bob", await Links.GetOwnerAsync(bobsAuthId, CancellationToken.None));
-        Assert.Equal(0, await harness.InboxRowCountAsync(created.TransactionId));
+        Assert.Equal(0, harness.StoredSdkResultCount(created.TransactionId));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         read.AssertProblem(HttpStatusCode.NotFound);
         Assert.Null(await Links.GetByUserAsync("bob", CancellationToken.None));
         Assert.Null(await Links.GetOwnerAsync(authId, CancellationToken.None));
-        Assert.Equal(0, await harness.InboxRowCountAsync(alices.TransactionId));
+        Assert.Equal(0, harness.StoredSdkResultCount(alices.TransactionId));
         // Alice's own result still links her: Bob's attempt took nothing from her.
         (await harness.PostSdkResultAsync("alice", alices.TransactionId, sdkResult.GetRawText())).AssertStatus(HttpStatusCode.Accepted);
         Assert.Equal("alice", await Links.GetOwnerAsync(authId, CancellationToken.None));
@@ -134,7 +134,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
 
         response.AssertValidationProblem("transactionId");
         Assert.Null(await Links.GetByUserAsync("alice", CancellationToken.None));
-        Assert.Equal(0, await harness.InboxRowCountAsync(target.TransactionId));
+        Assert.Equal(0, harness.StoredSdkResultCount(target.TransactionId));
     }
 
     [Theory]
@@ -148,7 +148,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await harness.PostSdkResultAsync("alice", created.TransactionId, body);
 
         response.AssertValidationProblem("body");
-        Assert.Equal(0, await harness.InboxRowCountAsync(created.TransactionId));
+        Assert.Equal(0, harness.StoredSdkResultCount(created.TransactionId));
     }
 
     [Theory]
@@ -172,7 +172,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await harness.PostSdkResultAsync("alice", created.TransactionId, """{"error":{"code":"user_cancelled","message":"User cancelled"}}""");
 
         response.AssertStatus(HttpStatusCode.Accepted);
-        Assert.Equal(1, await harness.InboxRowCountAsync(created.TransactionId));
+        Assert.Equal(1, harness.StoredSdkResultCount(created.TransactionId));
         Assert.Null(await Links.GetByUserAsync("alice", CancellationToken.None));
     }
 
@@ -194,7 +194,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await harness.PostSdkResultAsync("alice", created.TransactionId, $$"""{"error":{"code":"user_cancelled"},"padding":"{{new string('x', 70 * 1024)}}"}""");
 
         response.AssertProblem(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Equal(0, await harness.InboxRowCountAsync(created.TransactionId));
+        Assert.Equal(0, harness.StoredSdkResultCount(created.TransactionId));
     }
 
     private async Task<GatewayTokenClaims> VerifyAsync(string token)

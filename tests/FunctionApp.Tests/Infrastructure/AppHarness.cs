@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Core.Pipeline;
 using FunctionApp.Auth;
+using FunctionApp.Hosting;
 using Gateway.Client.Json;
 using Gateway.Simulator;
 using Gateway.Simulator.Hosting;
@@ -32,8 +33,9 @@ public sealed class AppHarness : IAsyncDisposable
     private readonly WebApplication app;
     private readonly bool ownsSimulator;
 
-    private AppHarness(WebApplication app, RunningSimulator simulator, bool ownsSimulator, ToggleableTcpProxy tables, ToggleableTcpProxy queues, Uri baseUri, string namePrefix)
+    private AppHarness(WebApplication app, RunningSimulator simulator, bool ownsSimulator, ToggleableTcpProxy tables, ToggleableTcpProxy queues, Uri baseUri, string namePrefix, TrackerSignalLog signals)
     {
+        Signals = signals;
         this.app = app;
         this.ownsSimulator = ownsSimulator;
         Simulator = simulator;
@@ -44,6 +46,9 @@ public sealed class AppHarness : IAsyncDisposable
     }
 
     public RunningSimulator Simulator { get; }
+
+    /// <summary>Every hit the app has handed to its tracker (stored), consumed since or not.</summary>
+    public TrackerSignalLog Signals { get; }
 
     /// <summary>Disable to make table storage unreachable for the app.</summary>
     public ToggleableTcpProxy Tables { get; }
@@ -61,15 +66,17 @@ public sealed class AppHarness : IAsyncDisposable
     public Uri WebhookUri => new(BaseUri, $"/api/{WebhookRoute}");
 
     /// <param name="storagePolicies">Azure.Core policies added to the app's storage clients before its first request (e.g. request counting).</param>
+    /// <param name="asFunctionsHostStarts">Start the app as the Functions host does (custom handler): HTTP only, nothing runs the queue and timer triggers.</param>
     public static async Task<AppHarness> StartAsync(
         AzuriteFixture azurite,
         IDictionary<string, string?>? settings = null,
         SimulatorOptions? simulatorOptions = null,
-        IReadOnlyList<HttpPipelinePolicy>? storagePolicies = null)
+        IReadOnlyList<HttpPipelinePolicy>? storagePolicies = null,
+        bool asFunctionsHostStarts = false)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var simulator = await StartSimulatorAsync(simulatorOptions);
-        return await StartAppAsync(azurite, simulator, ownsSimulator: true, "t" + Guid.NewGuid().ToString("N")[..10], settings, storagePolicies);
+        return await StartAppAsync(azurite, simulator, ownsSimulator: true, "t" + Guid.NewGuid().ToString("N")[..10], settings, storagePolicies, asFunctionsHostStarts);
     }
 
     /// <summary>A simulator with the harness's secrets (market hours unless the options say otherwise), for <see cref="StartOnAsync"/>.</summary>
@@ -87,7 +94,7 @@ public sealed class AppHarness : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(azurite);
         ArgumentNullException.ThrowIfNull(simulator);
-        return StartAppAsync(azurite, simulator, ownsSimulator: false, namePrefix, settings, storagePolicies: null);
+        return StartAppAsync(azurite, simulator, ownsSimulator: false, namePrefix, settings, storagePolicies: null, asFunctionsHostStarts: false);
     }
 
     private static async Task<AppHarness> StartAppAsync(
@@ -96,7 +103,8 @@ public sealed class AppHarness : IAsyncDisposable
         bool ownsSimulator,
         string namePrefix,
         IDictionary<string, string?>? settings,
-        IReadOnlyList<HttpPipelinePolicy>? storagePolicies)
+        IReadOnlyList<HttpPipelinePolicy>? storagePolicies,
+        bool asFunctionsHostStarts)
     {
         var tables = new ToggleableTcpProxy(azurite.TablePort);
         var queues = new ToggleableTcpProxy(azurite.QueuePort);
@@ -125,21 +133,23 @@ public sealed class AppHarness : IAsyncDisposable
             config[key] = value;
         }
 
-        var app = FunctionAppBuilder.Build([], builder =>
+        string[] args = asFunctionsHostStarts ? [$"--{HostingMode.PortVariable}=0"] : [];
+        var app = FunctionAppBuilder.Build(args, builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Services.AddSingleton<TimeProvider>(simulator.Clock);
         });
 
         // The storage clients are created at start, so policies added now see every request.
-        foreach (var policy in storagePolicies ?? [])
+        var signals = new TrackerSignalLog(config["Storage:NamePrefix"] + QueueNames.TrackerEvents);
+        foreach (var policy in storagePolicies?.Append(signals) ?? [signals])
         {
             app.Services.GetRequiredService<StorageOptions>().AdditionalPolicies.Add(policy);
         }
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var harness = new AppHarness(app, simulator, ownsSimulator, tables, queues, new Uri(address), config["Storage:NamePrefix"]!);
+        var harness = new AppHarness(app, simulator, ownsSimulator, tables, queues, new Uri(address), config["Storage:NamePrefix"]!, signals);
         simulator.Simulation.WebhookUrl = harness.WebhookUri;
         return harness;
     }

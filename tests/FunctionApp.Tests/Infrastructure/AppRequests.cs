@@ -78,17 +78,18 @@ public static class AppRequests
         return harness.Simulator.Simulation.ListTransactions().Count;
     }
 
-    /// <summary>The inbox rows of a transaction, processed or not.</summary>
-    public static async Task<int> InboxRowCountAsync(this AppHarness harness, string transactionId)
+    /// <summary>How many hits (webhooks, SDK results) of a transaction the app has stored for its tracker.</summary>
+    public static int StoredHitCount(this AppHarness harness, string transactionId)
     {
-        var table = harness.Service<StorageClients>().Table(TableNames.WebhookInbox);
-        var count = 0;
-        await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {transactionId}"), select: ["RowKey"]))
-        {
-            count++;
-        }
+        ArgumentNullException.ThrowIfNull(harness);
+        return harness.Signals.For(transactionId).Count;
+    }
 
-        return count;
+    /// <summary>How many SDK results of a transaction the app has stored for its tracker.</summary>
+    public static int StoredSdkResultCount(this AppHarness harness, string transactionId)
+    {
+        ArgumentNullException.ThrowIfNull(harness);
+        return harness.Signals.For(transactionId).Count(hit => hit.GetProperty("kind").GetString() == "sdkResult");
     }
 
     /// <summary>The tracker's view of a transaction's status, read from its row.</summary>

@@ -188,20 +188,12 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
         return truth;
     }
 
-    /// <summary>The transaction's inbox rows (stored webhook hits and SDK results) in the order they arrived.</summary>
-    public async Task<IReadOnlyList<TableEntity>> InboxAsync(string transactionId)
-    {
-        var inbox = harness.Services.GetRequiredService<StorageClients>().Table(TableNames.WebhookInbox);
-        var rows = await inbox.QueryAsync<TableEntity>(e => e.PartitionKey == transactionId).ToListAsync();
-        return [.. rows.OrderBy(row => row.GetDateTimeOffset("ReceivedAt"))];
-    }
+    /// <summary>The hits (webhooks, SDK results) the app stored for the transaction's tracker, in the order they were stored.</summary>
+    public IReadOnlyList<JsonElement> StoredHits(string transactionId) => harness.Signals.For(transactionId);
 
-    /// <summary>The status of the first batch in a stored webhook body.</summary>
-    public static string? BatchStatusOf(TableEntity inboxRow)
-    {
-        using var body = JsonDocument.Parse(inboxRow.GetBinary("Body"));
-        return body.RootElement.GetProperty("orderBatches")[0].GetProperty("status").GetString();
-    }
+    /// <summary>The status of the first batch in a stored webhook hit.</summary>
+    public static string? BatchStatusOf(JsonElement storedHit) =>
+        storedHit.GetProperty("body").GetProperty("orderBatches")[0].GetProperty("status").GetString();
 
     private static void AssertNoDifferences(string what, IReadOnlyList<string> differences, JsonElement view) =>
         Assert.True(differences.Count == 0, $"The app's {what} differs from the ground truth:\n{string.Join("\n", differences)}\nTimeline:\n{string.Join("\n", Timeline(view))}");

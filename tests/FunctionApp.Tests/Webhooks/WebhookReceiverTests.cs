@@ -16,7 +16,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     public static TheoryData<string> Forgeries => new() { "forged checksum", "tampered timestamp", "tampered smallcaseAuthId", "wrong secret", "no checksum", "upper-case hex of another body" };
 
     [Fact]
-    public async Task Receive_ValidWebhook_Returns200StoresOneInboxRowAndTheTrackerReadsIt()
+    public async Task Receive_ValidWebhook_Returns200StoresTheHitOnceAndTheTrackerAppliesIt()
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
@@ -26,12 +26,12 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var body = response.AssertStatus(HttpStatusCode.OK).Json;
         Assert.True(body.GetProperty("received").GetBoolean());
         Assert.False(body.GetProperty("duplicate").GetBoolean());
-        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(1, harness.StoredHitCount(transactionId));
         await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen");
     }
 
     [Fact]
-    public async Task Receive_SameBodyAgain_Returns200DuplicateAndStillOneRow()
+    public async Task Receive_SameBodyAgain_Returns200DuplicateAndStoresItOnce()
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
@@ -41,7 +41,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var again = await harness.PostWebhookAsync(webhook);
 
         Assert.True(again.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
-        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(1, harness.StoredHitCount(transactionId));
     }
 
     [Theory]
@@ -77,7 +77,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var response = await harness.PostWebhookAsync(webhook.ToJsonString());
 
         response.AssertProblem(HttpStatusCode.Unauthorized);
-        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
         Assert.Equal("AwaitingUser", await harness.StoredStatusAsync(transactionId));
     }
 
@@ -90,7 +90,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var response = await harness.PostWebhookAsync(SignedWebhook.Text(unknown, "ref_AAAAAAAAAAAAAAAAAAAA", SignedWebhook.NewAuthId()));
 
         response.AssertProblem(HttpStatusCode.NotFound);
-        Assert.Equal(0, await harness.InboxRowCountAsync(unknown));
+        Assert.Equal(0, harness.StoredHitCount(unknown));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, otherNotes, SignedWebhook.NewAuthId()));
 
         response.AssertProblem(HttpStatusCode.Forbidden);
-        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, null, SignedWebhook.NewAuthId()));
 
         response.AssertStatus(HttpStatusCode.OK);
-        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(1, harness.StoredHitCount(transactionId));
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, bobsAuthId));
 
         response.AssertProblem(HttpStatusCode.Forbidden);
-        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var response = await harness.PostWebhookAsync(webhook.ToJsonString());
 
         response.AssertProblem(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         previous.AssertStatus(HttpStatusCode.OK);
         current.AssertStatus(HttpStatusCode.OK);
         neither.AssertProblem(HttpStatusCode.Unauthorized);
-        Assert.Equal(2, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(2, harness.StoredHitCount(transactionId));
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId(), PreviousApiSecret));
 
         response.AssertProblem(HttpStatusCode.Unauthorized);
-        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
     }
 
     [Fact]
@@ -236,15 +236,15 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
 
         during.AssertProblem(HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(during.Headers.RetryAfter);
-        Assert.Equal(0, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
         var redelivered = await harness.PostWebhookAsync(webhook);
         Assert.False(redelivered.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
-        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+        Assert.Equal(1, harness.StoredHitCount(transactionId));
         await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen");
     }
 
     [Fact]
-    public async Task Receive_QueueUnavailableAfterTheInboxInsert_Returns503AndTheDuplicateRedeliveryWakesTheTracker()
+    public async Task Receive_QueueUnavailable_Returns503StoresNothingAndTheRedeliveryIsApplied()
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
@@ -256,19 +256,51 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
 
         during.AssertProblem(HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(during.Headers.RetryAfter);
-        // Stored but never handed over: without the redelivery the tracker would not know.
-        Assert.Single(await harness.Service<WebhookInbox>().ListUnprocessedAsync(transactionId, CancellationToken.None));
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
         Assert.Equal("AwaitingUser", await harness.StoredStatusAsync(transactionId));
 
         var redelivered = await harness.PostWebhookAsync(webhook);
 
-        Assert.True(redelivered.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
+        Assert.False(redelivered.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(1, harness.StoredHitCount(transactionId));
         await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen", Patience);
-        await Eventually.Until(
-            async () => (await harness.Service<WebhookInbox>().ListUnprocessedAsync(transactionId, CancellationToken.None)).Count == 0,
-            Patience,
-            "the inbox entry to be processed");
-        Assert.Equal(1, await harness.InboxRowCountAsync(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_BodyTooLargeForAQueueMessage_StoredInTheInboxAndApplied()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var webhook = SignedWebhook.Body(transactionId, notes, SignedWebhook.NewAuthId());
+        webhook["padding"] = new string('x', StorageQueues.MaxMessageBytes);
+        var text = webhook.ToJsonString();
+
+        var response = await harness.PostWebhookAsync(text);
+
+        response.AssertStatus(HttpStatusCode.OK);
+        var message = Assert.Single(harness.Signals.For(transactionId));
+        Assert.False(message.TryGetProperty("body", out _));
+        var key = message.GetProperty("signalKey").GetString()!;
+        Assert.Equal(WebhookInbox.DedupeKey(System.Text.Encoding.UTF8.GetBytes(text)), key);
+        var stored = await harness.Service<WebhookInbox>().GetAsync(transactionId, key, CancellationToken.None);
+        Assert.Equal(text, stored!.BodyText);
+        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen", Patience);
+    }
+
+    [Fact]
+    public async Task Receive_LaterWebhookOfAKnownTransaction_CostsOneStorageRequest()
+    {
+        var requests = new StorageRequestLog();
+        await using var harness = await AppHarness.StartAsync(azurite, storagePolicies: [requests], asFunctionsHostStarts: true);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var authId = SignedWebhook.NewAuthId();
+        (await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, authId))).AssertStatus(HttpStatusCode.OK);
+        var second = SignedWebhook.Body(transactionId, notes, authId, timestamp: "2026-11-26T05:40:00.000Z");
+
+        var during = await requests.DuringAsync(async () => (await harness.PostWebhookAsync(second.ToJsonString())).AssertStatus(HttpStatusCode.OK));
+
+        var only = Assert.Single(during);
+        Assert.Equal($"POST {harness.NamePrefix}{QueueNames.TrackerEvents}", only);
     }
 
     private static async Task<(string TransactionId, string NotesRef)> CreateAsync(AppHarness harness)
