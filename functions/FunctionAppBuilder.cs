@@ -101,10 +101,17 @@ public static class FunctionAppBuilder
     }
 }
 
-/// <summary>Creates the app's tables and queues before anything listens (idempotent).</summary>
-internal sealed class StorageStartup(StorageInitializer initializer) : IHostedService
+/// <summary>
+/// Creates the app's missing tables and queues before anything listens (idempotent), unless the infrastructure creates
+/// them (<see cref="StorageOptions.CreateMissingResources"/> false): then the start does not touch storage at all.
+/// </summary>
+internal sealed class StorageStartup(StorageOptions options, IServiceProvider services) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
+    // The initializer (and with it the storage clients) is resolved only when it is used.
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        options.CreateMissingResources
+            ? services.GetRequiredService<StorageInitializer>().InitializeAsync(cancellationToken)
+            : Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

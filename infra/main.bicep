@@ -116,7 +116,8 @@ var names = {
 var isElasticPremium = startsWith(functionPlanSku, 'EP')
 var packageContainerName = 'app-package'
 
-// The same names as src/Transactions.Storage/TableNames.cs and Queues/QueueNames.cs (the app also creates them at start).
+// The same names as src/Transactions.Storage/TableNames.cs and Queues/QueueNames.cs (the deployed app does not create
+// them: Storage__CreateMissingResources is false in modules/functionapp.bicep).
 var tableNames = [
   'Transactions'
   'UserTransactions'

@@ -190,6 +190,11 @@ var appConfigSettings = [
     name: 'Webhooks__Route'
     value: webhooksRoute
   }
+  {
+    // storage.bicep creates every table and queue, so the app does not create them on each start (cold start).
+    name: 'Storage__CreateMissingResources'
+    value: 'false'
+  }
 ]
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {

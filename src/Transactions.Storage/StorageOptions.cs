@@ -16,6 +16,9 @@ public sealed class StorageOptions
     /// <summary>Optional setting with a prefix for every table and queue name (see <see cref="NamePrefix"/>).</summary>
     public const string NamePrefixKey = "Storage:NamePrefix";
 
+    /// <summary>Optional setting, default true (see <see cref="CreateMissingResources"/>).</summary>
+    public const string CreateMissingResourcesKey = "Storage:CreateMissingResources";
+
     public string? ConnectionString { get; set; }
 
     public Uri? TableServiceUri { get; set; }
@@ -31,6 +34,13 @@ public sealed class StorageOptions
     /// names), at most 20 characters.
     /// </summary>
     public string NamePrefix { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Whether the app creates its missing tables and queues when it starts (<see cref="StorageInitializer"/>): true
+    /// for local runs and tests on a fresh Azurite; false where the infrastructure creates them (infra/main.bicep),
+    /// which saves the create requests and the storage clients' construction on every cold start.
+    /// </summary>
+    public bool CreateMissingResources { get; set; } = true;
 
     public StorageRetryOptions Retry { get; set; } = new();
 
@@ -50,7 +60,11 @@ public sealed class StorageOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(ConfigurationSection);
-        var options = new StorageOptions { NamePrefix = configuration[NamePrefixKey] ?? string.Empty };
+        var options = new StorageOptions
+        {
+            NamePrefix = configuration[NamePrefixKey] ?? string.Empty,
+            CreateMissingResources = ReadBoolean(configuration, CreateMissingResourcesKey, defaultValue: true),
+        };
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
             options.ConnectionString = section.Value;
@@ -90,6 +104,17 @@ public sealed class StorageOptions
         }
 
         Retry.Validate();
+    }
+
+    private static bool ReadBoolean(IConfiguration configuration, string key, bool defaultValue)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return defaultValue;
+        }
+
+        return bool.TryParse(text, out var value) ? value : throw new InvalidOperationException($"{key} must be true or false.");
     }
 
     private static Uri? ReadUri(IConfigurationSection section, string key)

@@ -49,6 +49,41 @@ public sealed class StorageOptionsTests
     }
 
     [Fact]
+    public void FromConfiguration_CreateMissingResourcesNotSet_CreatesThem()
+    {
+        var options = StorageOptions.FromConfiguration(Configuration(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }));
+
+        Assert.True(options.CreateMissingResources);
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("False", false)]
+    [InlineData("true", true)]
+    public void FromConfiguration_CreateMissingResources_ReadsIt(string value, bool expected)
+    {
+        var options = StorageOptions.FromConfiguration(Configuration(new()
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Storage:CreateMissingResources"] = value,
+        }));
+
+        Assert.Equal(expected, options.CreateMissingResources);
+    }
+
+    [Fact]
+    public void FromConfiguration_CreateMissingResourcesNotABoolean_Throws()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => StorageOptions.FromConfiguration(Configuration(new()
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Storage:CreateMissingResources"] = "no",
+        })));
+
+        Assert.Contains("Storage:CreateMissingResources", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromConfiguration_NothingConfigured_Throws()
     {
         Assert.Throws<InvalidOperationException>(() => StorageOptions.FromConfiguration(Configuration(new())));

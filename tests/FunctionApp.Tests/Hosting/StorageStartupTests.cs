@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using FunctionApp.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using TestSupport;
+using Transactions.Storage;
+
+namespace FunctionApp.Tests.Hosting;
+
+/// <summary>Storage:CreateMissingResources=false: the infrastructure creates the tables and queues, the app only uses them.</summary>
+[Collection(SharedAzurite.Name)]
+public sealed class StorageStartupTests(AzuriteFixture azurite)
+{
+    private static readonly Dictionary<string, string?> InfrastructureCreatesStorage = new() { ["Storage:CreateMissingResources"] = "false" };
+
+    [Fact]
+    public async Task Start_CreateMissingResourcesFalse_CreatesNoTableOrQueue()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite, InfrastructureCreatesStorage);
+
+        Assert.Empty(await TablesAsync(harness.NamePrefix));
+        Assert.Empty(await QueuesAsync(harness.NamePrefix));
+    }
+
+    [Fact]
+    public async Task Basket_CreateMissingResourcesFalseOnCreatedStorage_IsTrackedThroughTheQueuesToCompleted()
+    {
+        var prefix = "c" + Guid.NewGuid().ToString("N")[..10];
+        var clients = new StorageClients(new StorageOptions { ConnectionString = azurite.ConnectionString, NamePrefix = prefix });
+        await new StorageInitializer(clients, NullLogger<StorageInitializer>.Instance).InitializeAsync(CancellationToken.None);
+        await using var simulator = await AppHarness.StartSimulatorAsync();
+        await using var harness = await AppHarness.StartOnAsync(azurite, simulator, prefix, InfrastructureCreatesStorage);
+
+        var created = await harness.CreateTransactionAsync("carol", """[{"ticker":"RELIANCE","quantity":1,"type":"BUY"}]""");
+        var sdkResult = await harness.CompleteSdkFlowAsync(created);
+        using (var client = harness.Client("carol"))
+        {
+            var posted = await client.PostAsync($"/api/transactions/{created.TransactionId}/sdk-result", JsonContent.Create(sdkResult));
+            Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        }
+
+        // Completed needs the webhooks processed from the tracker's queue by the standalone listener.
+        var view = await harness.WaitForStatusAsync("carol", created.TransactionId, "Completed");
+        Assert.True(view.GetProperty("final").GetBoolean());
+    }
+
+    private async Task<List<string>> TablesAsync(string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var table in new TableServiceClient(azurite.ConnectionString).QueryAsync())
+        {
+            names.Add(table.Name);
+        }
+
+        return [.. names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal))];
+    }
+
+    private async Task<List<string>> QueuesAsync(string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var queue in new QueueServiceClient(azurite.ConnectionString).GetQueuesAsync(prefix: prefix))
+        {
+            names.Add(queue.Name);
+        }
+
+        return names;
+    }
+}
