@@ -8,13 +8,15 @@ public static class ProcessSettings
 {
     /// <param name="gateway">The Gateway (a simulator) to use; null starts the app's embedded simulator, as <c>run</c> does.</param>
     /// <param name="customHandlerPort">Run as a Functions custom handler on this port: HTTP only, the host owns the triggers.</param>
-    public static Dictionary<string, string> For(AzuriteFixture azurite, string namePrefix, Uri? gateway, int? customHandlerPort = null)
+    /// <param name="createStorage">The app creates missing tables and queues at start (false: they exist, as the infrastructure creates them).</param>
+    public static Dictionary<string, string> For(AzuriteFixture azurite, string namePrefix, Uri? gateway, int? customHandlerPort = null, bool createStorage = true)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Storage__NamePrefix"] = namePrefix,
+            ["Storage__CreateMissingResources"] = createStorage ? "true" : "false",
             ["Gateway__BaseUrl"] = gateway?.ToString() ?? string.Empty,
             ["Gateway__Name"] = "demo-gateway",
             ["Gateway__Secret"] = InProcessApp.Secret,

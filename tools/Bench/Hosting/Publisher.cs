@@ -12,11 +12,11 @@ public sealed partial record PublishVariant(string Name, IReadOnlyList<string> A
     /// <summary><c>dotnet publish -c Release</c>: needs the shared runtime; JIT-compiled at start.</summary>
     public static PublishVariant FrameworkDependent { get; } = new("framework-dependent", []);
 
-    /// <summary>What <c>scripts/package.sh</c> deploys: self-contained linux-x64.</summary>
-    public static PublishVariant SelfContainedJit { get; } = new("self-contained (package.sh)", SelfContained);
+    /// <summary>Self-contained linux-x64, JIT-compiled at start.</summary>
+    public static PublishVariant SelfContainedJit { get; } = new("self-contained", SelfContained);
 
-    /// <summary>Self-contained with ReadyToRun: most methods precompiled, less JIT at start.</summary>
-    public static PublishVariant ReadyToRun { get; } = new("self-contained + ReadyToRun", [.. SelfContained, "-p:PublishReadyToRun=true"]);
+    /// <summary>What <c>scripts/package.sh</c> deploys: self-contained with ReadyToRun, most methods precompiled, less JIT at start.</summary>
+    public static PublishVariant ReadyToRun { get; } = new("self-contained + ReadyToRun (package.sh)", [.. SelfContained, "-p:PublishReadyToRun=true"]);
 
     /// <summary>
     /// ReadyToRun and trimmed (partial: only assemblies that declare themselves trimmable). Trim warnings are not

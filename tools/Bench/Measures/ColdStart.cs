@@ -1,15 +1,22 @@
 using Bench.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport;
+using Transactions.Storage;
 
 namespace Bench.Measures;
 
 /// <summary>Process start to first 2xx health answer, per publish variant, for the function app and the bare baseline.</summary>
-/// <param name="AppMs">The app as <c>run</c> starts it: standalone, with its embedded Gateway simulator.</param>
-/// <param name="DeployedMs">The app as the Functions host starts it: a custom handler on the host's port, no simulator.</param>
+/// <param name="AppMs">The app as <c>run</c> starts it: standalone, with its embedded Gateway simulator, creating missing tables and queues.</param>
+/// <param name="DeployedMs">
+/// The app as deployed: the Functions host starts it as a custom handler on the host's port, no simulator, and the
+/// tables and queues exist already (the infrastructure creates them; <c>Storage__CreateMissingResources=false</c>).
+/// </param>
+/// <param name="DeployedCreatingMs">The same custom handler creating missing tables and queues at start (the setting's default).</param>
 public sealed record ColdStartResult(
     PublishVariant Variant,
     IReadOnlyList<double> AppMs,
     IReadOnlyList<double> DeployedMs,
+    IReadOnlyList<double> DeployedCreatingMs,
     IReadOnlyList<double> BaselineMs,
     IReadOnlyList<long> AppPeakBytes,
     IReadOnlyList<long> BaselinePeakBytes,
@@ -19,21 +26,29 @@ public sealed record ColdStartResult(
 
     public double DeployedMedianMs => Stats.Median(DeployedMs);
 
+    public double DeployedCreatingMedianMs => Stats.Median(DeployedCreatingMs);
+
     public double BaselineMedianMs => Stats.Median(BaselineMs);
 
     public double Ratio => AppMedianMs / BaselineMedianMs;
 
     public double DeployedRatio => DeployedMedianMs / BaselineMedianMs;
+
+    public double DeployedCreatingRatio => DeployedCreatingMedianMs / BaselineMedianMs;
+
+    public static ColdStartResult Failed(PublishVariant variant, string error) => new(variant, [], [], [], [], [], [], error);
 }
 
 /// <summary>
 /// Measure 4: each variant publishes both apps the same way, then starts them in turn (one untimed round first, to
 /// warm the file cache), each as its own process with the same environment: Azurite and the app's settings, which the
-/// baseline ignores. The function app starts twice per round: as <c>run</c> starts it (standalone, embedded
-/// simulator) and as the Functions host starts it (custom handler, the Gateway elsewhere).
+/// baseline ignores. Each round starts the function app three times: as <c>run</c> starts it (standalone, embedded
+/// simulator), as deployed (custom handler on the host's port, the Gateway elsewhere, tables and queues created
+/// beforehand by the bench as the infrastructure creates them), and as that custom handler creating them itself.
 /// </summary>
 public static class ColdStart
 {
+    private const string NamePrefix = "benchcold";
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task<ColdStartResult> RunAsync(AzuriteFixture azurite, Uri gateway, PublishVariant variant, int runs, Action<string> log, CancellationToken cancellationToken)
@@ -50,49 +65,69 @@ public static class ColdStart
         }
         catch (InvalidOperationException ex)
         {
-            return new ColdStartResult(variant, [], [], [], [], [], $"publish failed: {FirstLine(ex.Message)}");
+            return ColdStartResult.Failed(variant, $"publish failed: {FirstLine(ex.Message)}");
         }
 
-        var settings = ProcessSettings.For(azurite, "benchcold", gateway: null);
+        await CreateStorageAsync(azurite, cancellationToken);
+        var settings = ProcessSettings.For(azurite, NamePrefix, gateway: null);
         var appRuns = new List<(double Ms, long Peak)>();
         var deployedRuns = new List<double>();
+        var creatingRuns = new List<double>();
         var baselineRuns = new List<(double Ms, long Peak)>();
         try
         {
             for (var run = 0; run <= runs; run++)
             {
-                var appRun = await StartOnceAsync(app, "/api/health", settings, customHandler: false, cancellationToken);
-                var port = FreePort.Next();
-                var deployedRun = await StartOnceAsync(app, "/api/health", ProcessSettings.For(azurite, "benchcold", gateway, port), customHandler: true, cancellationToken, port);
-                var baselineRun = await StartOnceAsync(baseline, "/health", settings, customHandler: false, cancellationToken);
+                var appRun = await StartOnceAsync(app, "/api/health", settings, cancellationToken);
+                var deployedRun = await StartCustomHandlerAsync(app, azurite, gateway, createStorage: false, cancellationToken);
+                var creatingRun = await StartCustomHandlerAsync(app, azurite, gateway, createStorage: true, cancellationToken);
+                var baselineRun = await StartOnceAsync(baseline, "/health", settings, cancellationToken);
                 if (run > 0)
                 {
                     appRuns.Add(appRun);
-                    deployedRuns.Add(deployedRun.Ms);
+                    deployedRuns.Add(deployedRun);
+                    creatingRuns.Add(creatingRun);
                     baselineRuns.Add(baselineRun);
                 }
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {
-            return new ColdStartResult(variant, [], [], [], [], [], $"did not start: {FirstLine(ex.Message)}");
+            return ColdStartResult.Failed(variant, $"did not start: {FirstLine(ex.Message)}");
         }
 
-        log($"  {variant.Name}: app {Stats.Median(appRuns.Select(r => r.Ms).ToList()):0} ms (custom handler {Stats.Median(deployedRuns):0} ms), baseline {Stats.Median(baselineRuns.Select(r => r.Ms).ToList()):0} ms (medians of {runs})");
+        log($"  {variant.Name}: app {Stats.Median(appRuns.Select(r => r.Ms).ToList()):0} ms, custom handler {Stats.Median(deployedRuns):0} ms " +
+            $"({Stats.Median(creatingRuns):0} ms creating its storage), baseline {Stats.Median(baselineRuns.Select(r => r.Ms).ToList()):0} ms (medians of {runs})");
         return new ColdStartResult(
             variant,
             [.. appRuns.Select(r => r.Ms)],
             deployedRuns,
+            creatingRuns,
             [.. baselineRuns.Select(r => r.Ms)],
             [.. appRuns.Select(r => r.Peak)],
             [.. baselineRuns.Select(r => r.Peak)],
             null);
     }
 
-    private static async Task<(double Ms, long Peak)> StartOnceAsync(
-        string executable, string healthPath, IReadOnlyDictionary<string, string> settings, bool customHandler, CancellationToken cancellationToken, int? port = null)
+    /// <summary>Creates the app's tables and queues before any start, as the infrastructure (infra/main.bicep) does before a deployment.</summary>
+    private static Task CreateStorageAsync(AzuriteFixture azurite, CancellationToken cancellationToken)
     {
-        await using var process = AppProcess.Start(executable, port ?? FreePort.Next(), settings, portFromEnvironment: customHandler);
+        var clients = new StorageClients(new StorageOptions { ConnectionString = azurite.ConnectionString, NamePrefix = NamePrefix });
+        return new StorageInitializer(clients, NullLogger<StorageInitializer>.Instance).InitializeAsync(cancellationToken);
+    }
+
+    private static async Task<double> StartCustomHandlerAsync(string app, AzuriteFixture azurite, Uri gateway, bool createStorage, CancellationToken cancellationToken)
+    {
+        var port = FreePort.Next();
+        var settings = ProcessSettings.For(azurite, NamePrefix, gateway, port, createStorage);
+        await using var process = AppProcess.Start(app, port, settings, portFromEnvironment: true);
+        return (await process.WaitHealthyAsync("/api/health", HealthTimeout, cancellationToken)).TotalMilliseconds;
+    }
+
+    private static async Task<(double Ms, long Peak)> StartOnceAsync(
+        string executable, string healthPath, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        await using var process = AppProcess.Start(executable, FreePort.Next(), settings);
         var elapsed = await process.WaitHealthyAsync(healthPath, HealthTimeout, cancellationToken);
         return (elapsed.TotalMilliseconds, process.PeakWorkingSet);
     }

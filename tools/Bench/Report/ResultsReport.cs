@@ -128,8 +128,10 @@ public static class ResultsReport
 
                 rows.Add(["4", $"Cold start, {result.Variant.Name}, as `run` starts it (embedded simulator): process start to first 2xx on /api/health (median of {result.AppMs.Count})",
                     $"{result.AppMedianMs:0} ms", $"{result.BaselineMedianMs:0} ms bare ASP.NET Core app", $"{result.Ratio:0.00}×", "≤ 1.30×", Verdict(result.Ratio <= 1.3)]);
-                rows.Add(["4", $"Cold start, {result.Variant.Name}, as the Functions host starts it (custom handler, no simulator)",
+                rows.Add(["4", $"Cold start, {result.Variant.Name}, as deployed: the Functions host starts it (custom handler, no simulator), tables and queues created by the infrastructure",
                     $"{result.DeployedMedianMs:0} ms", $"{result.BaselineMedianMs:0} ms", $"{result.DeployedRatio:0.00}×", "≤ 1.30×", Verdict(result.DeployedRatio <= 1.3)]);
+                rows.Add(["4", $"Cold start, {result.Variant.Name}, custom handler creating missing tables and queues at start",
+                    $"{result.DeployedCreatingMedianMs:0} ms", $"{result.BaselineMedianMs:0} ms", $"{result.DeployedCreatingRatio:0.00}×", "≤ 1.30×", Verdict(result.DeployedCreatingRatio <= 1.3)]);
             }
         }
 
@@ -218,20 +220,22 @@ public static class ResultsReport
         Line(md);
         Line(md, "Each variant publishes the function app and the bare baseline the same way; they start in turn as processes with the same " +
             "environment (Azurite and the app's settings, which the baseline ignores): the app as `run` starts it (standalone, with its embedded Gateway " +
-            "simulator) and as the Functions host starts it (custom handler on the host's port, the Gateway elsewhere), then the baseline. One untimed round first.");
+            "simulator), as deployed (custom handler on the host's port, the Gateway elsewhere, the tables and queues created beforehand as the infrastructure " +
+            "creates them, `Storage__CreateMissingResources=false`) and as that custom handler creating them itself, then the baseline. One untimed round first.");
         Line(md);
-        Table(md, ["variant", "app as `run` starts it, median (min–max)", "app as custom handler", "baseline median (min–max)", "ratios", "app / baseline peak working set"],
+        Table(md, ["variant", "app as `run` starts it, median (min–max)", "app as deployed", "custom handler creating its storage", "baseline median (min–max)", "ratios", "app / baseline peak working set"],
             [.. coldStarts.Select(c => c.Error is { } error
-                ? new[] { c.Variant.Name, error, "—", "—", "—", "—" }
+                ? new[] { c.Variant.Name, error, "—", "—", "—", "—", "—" }
                 : [c.Variant.Name, $"{c.AppMedianMs:0} ms ({c.AppMs.Min():0}–{c.AppMs.Max():0})", $"{c.DeployedMedianMs:0} ms ({c.DeployedMs.Min():0}–{c.DeployedMs.Max():0})",
-                   $"{c.BaselineMedianMs:0} ms ({c.BaselineMs.Min():0}–{c.BaselineMs.Max():0})", $"{c.Ratio:0.00}× / {c.DeployedRatio:0.00}×",
+                   $"{c.DeployedCreatingMedianMs:0} ms ({c.DeployedCreatingMs.Min():0}–{c.DeployedCreatingMs.Max():0})",
+                   $"{c.BaselineMedianMs:0} ms ({c.BaselineMs.Min():0}–{c.BaselineMs.Max():0})", $"{c.Ratio:0.00}× / {c.DeployedRatio:0.00}× / {c.DeployedCreatingRatio:0.00}×",
                    $"{Mib(Stats.Median(c.AppPeakBytes))} / {Mib(Stats.Median(c.BaselinePeakBytes))}"])]);
         var measured = coldStarts.Where(c => c.Error is null).ToList();
         if (measured.Count > 1)
         {
             var fastest = measured.MinBy(c => c.DeployedMedianMs)!;
             Line(md, $"Fastest function-app start as deployed: **{fastest.Variant.Name}** ({fastest.DeployedMedianMs:0} ms, {fastest.DeployedRatio:0.00}× its baseline; " +
-                $"{fastest.AppMedianMs:0} ms with the embedded simulator).");
+                $"{fastest.DeployedCreatingMedianMs:0} ms creating its storage, {fastest.AppMedianMs:0} ms with the embedded simulator).");
             Line(md);
         }
     }
