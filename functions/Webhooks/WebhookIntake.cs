@@ -45,6 +45,8 @@ public sealed partial class WebhookIntake(
     AppMetrics metrics,
     ILogger<WebhookIntake> logger)
 {
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     public async Task<WebhookReceipt> ReceiveAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var receipt = await VerifyAndStoreAsync(body, cancellationToken);
@@ -59,6 +61,12 @@ public sealed partial class WebhookIntake(
 
     private async Task<WebhookReceipt> VerifyAndStoreAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        // JSON may start with a byte-order mark; without it the body embeds as a JSON value in the tracker's message.
+        if (body.Span.StartsWith(Utf8Bom))
+        {
+            body = body[Utf8Bom.Length..];
+        }
+
         if (body.Length > WebhookInbox.MaxBodyBytes)
         {
             return new WebhookReceipt(WebhookRejection.TooLarge);

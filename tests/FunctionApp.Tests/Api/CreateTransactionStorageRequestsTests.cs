@@ -106,28 +106,6 @@ public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite
         return [.. recorder.Since(mark).Where(r => !r.IsBackground).Select(r => r.Describe(harness.NamePrefix))];
     }
 
-    /// <summary>Records every table and queue request the app's storage clients send, one entry per attempt.</summary>
-    private sealed class StorageRequestRecorder : HttpPipelinePolicy
-    {
-        private readonly ConcurrentQueue<RecordedRequest> requests = new();
-
-        public int Count => requests.Count;
-
-        public IReadOnlyList<RecordedRequest> Since(int mark) => [.. requests.Skip(mark)];
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            requests.Enqueue(RecordedRequest.Of(message));
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            requests.Enqueue(RecordedRequest.Of(message));
-        }
-    }
-
     /// <summary>Lets one chosen request reach storage, then fails it as a lost response would (Azure.Core retries it).</summary>
     private sealed class ResponseLoser : HttpPipelinePolicy
     {
@@ -158,56 +136,6 @@ public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite
                 Lost++;
                 throw new IOException("The connection was reset before the response arrived.");
             }
-        }
-    }
-
-    /// <param name="Resource">The table or queue name as sent (with the app's prefix).</param>
-    /// <param name="Keyed">The path names an entity (<c>Table(PartitionKey=..,RowKey=..)</c>) or a message.</param>
-    private sealed record RecordedRequest(string Method, string Resource, bool IsQueue, bool Keyed, string? IfMatch, int Status)
-    {
-        /// <summary>Queue receives (the standalone listener polls) and table queries (the reconciler sweeps) recur whatever the test does.</summary>
-        public bool IsBackground => Method == "GET" && (IsQueue || !Keyed);
-
-        public static RecordedRequest Of(HttpMessage message)
-        {
-            // Azurite's path style: /<account>/<table>[(<keys>)] or /<account>/<queue>/messages[/<id>].
-            var segments = Uri.UnescapeDataString(message.Request.Uri.ToUri().AbsolutePath).Split('/', StringSplitOptions.RemoveEmptyEntries);
-            var resource = segments.Length > 1 ? segments[1] : string.Empty;
-            var isQueue = segments.Length > 2 && segments[2] == "messages";
-            var keysAt = resource.IndexOf('(', StringComparison.Ordinal);
-            var keyed = isQueue ? segments.Length > 3 : keysAt > 0;
-            return new RecordedRequest(
-                message.Request.Method.Method,
-                keysAt > 0 ? resource[..keysAt] : resource,
-                isQueue,
-                keyed,
-                message.Request.Headers.TryGetValue("If-Match", out var ifMatch) ? ifMatch : null,
-                message.HasResponse ? message.Response.Status : 0);
-        }
-
-        /// <summary>E.g. "merge (ETag) IdempotencyRecords → 204", the name without the app's prefix.</summary>
-        public string Describe(string namePrefix)
-        {
-            var condition = IfMatch switch
-            {
-                null => string.Empty,
-                "*" => " (If-Match *)",
-                _ => " (ETag)",
-            };
-            var kind = (IsQueue, Method, Keyed) switch
-            {
-                (true, "POST", _) => "send",
-                (true, "DELETE", _) => "delete message",
-                (true, "PUT", _) => "update message",
-                (false, "POST", _) => "insert",
-                (false, "GET", true) => "point read",
-                (false, "PUT", true) => "replace" + condition,
-                (false, "PATCH" or "MERGE", true) => "merge" + condition,
-                (false, "DELETE", true) => "delete" + condition,
-                _ => Method,
-            };
-            var name = Resource.StartsWith(namePrefix, StringComparison.Ordinal) ? Resource[namePrefix.Length..] : Resource;
-            return $"{kind} {name} → {Status}";
         }
     }
 }
