@@ -45,7 +45,7 @@ public sealed class TrackerSignals(StorageQueues queues, WebhookInbox inbox, Han
         SendAsync(transactionId, TrackerSignalMessage.SdkResult, JsonSerializer.SerializeToUtf8Bytes(envelope, GatewayJson.Options), cancellationToken);
 
     /// <summary>The message text for a hit whose body is valid JSON; null when it would not fit in a queue message.</summary>
-    private static string? MessageText(string transactionId, string kind, ReadOnlyMemory<byte> body, string signalKey)
+    public static string? MessageText(string transactionId, string kind, ReadOnlyMemory<byte> body, string signalKey)
     {
         var text = Write(transactionId, kind, signalKey, body);
         return Encoding.UTF8.GetByteCount(text) <= StorageQueues.MaxMessageBytes ? text : null;

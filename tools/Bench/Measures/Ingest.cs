@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using FunctionApp.Tracking;
 using Bench.Hosting;
 using Bench.Load;
 using Gateway.Simulator;
@@ -28,6 +30,8 @@ public sealed record IngestModeResult(
     CpuPerOperation MaxCpu,
     LoadResult BaselineAfter,
     CpuPerOperation BaselineAfterCpu,
+    LoadResult QueueSends,
+    CpuPerOperation QueueSendsCpu,
     double LatencyRate,
     LoadResult Latency,
     LoadResult BaselineLatency,
@@ -38,6 +42,9 @@ public sealed record IngestModeResult(
     public double BaselineRate => (BaselineBefore.Rate + BaselineAfter.Rate) / 2;
 
     public double Ratio => Max.Rate / BaselineRate;
+
+    /// <summary>The app's rate against raw sends of the message it writes per hit: the cost of everything but the write.</summary>
+    public double QueueRatio => Max.Rate / QueueSends.Rate;
 }
 
 public sealed record IngestResult(IngestSettings Settings, IReadOnlyList<IngestModeResult> Modes);
@@ -55,6 +62,7 @@ public sealed record IngestResult(IngestSettings Settings, IReadOnlyList<IngestM
 public static class Ingest
 {
     private const string BaselineTable = "benchbaselineinserts";
+    private const string BaselineQueue = "benchbaselinesends";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     public static async Task<IngestResult> RunAsync(string executable, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
@@ -79,7 +87,7 @@ public static class Ingest
             var rate = Math.Max(1, max.App.Rate / 2);
             var latency = await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, executable, simulator, http, mode, trackerInProcess, rate, settings, log, cancellationToken));
             modes.Add(new IngestModeResult(
-                mode, trackerInProcess, max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu,
+                mode, trackerInProcess, max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu, max.Sends, max.SendsCpu,
                 rate, latency.App, latency.Inserts, max.IdleBytes, Math.Max(max.PeakBytes, latency.PeakBytes)));
         }
 
@@ -100,7 +108,8 @@ public static class Ingest
         }
     }
 
-    private sealed record MaxRun(LoadResult Before, CpuPerOperation BeforeCpu, LoadResult App, CpuPerOperation AppCpu, LoadResult After, CpuPerOperation AfterCpu, long IdleBytes, long PeakBytes);
+    private sealed record MaxRun(
+        LoadResult Before, CpuPerOperation BeforeCpu, LoadResult App, CpuPerOperation AppCpu, LoadResult After, CpuPerOperation AfterCpu, LoadResult Sends, CpuPerOperation SendsCpu, long IdleBytes, long PeakBytes);
 
     private sealed record LatencyRun(LoadResult App, LoadResult Inserts, long PeakBytes);
 
@@ -129,7 +138,10 @@ public static class Ingest
         log($"  {mode}: baseline Table inserts (after)...");
         var (after, afterCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
         log($"    {after.Rate:0} inserts/s");
-        return new MaxRun(before, beforeCpu, result, cpu, after, afterCpu, idle, peak);
+        log($"  {mode}: raw sends of the app's tracker-events message...");
+        var (sends, sendsCpu) = await MaxRateAsync(await SendOperationAsync(azurite, settings, cancellationToken), settings, app: null, cancellationToken);
+        log($"    {sends.Rate:0} sends/s");
+        return new MaxRun(before, beforeCpu, result, cpu, after, afterCpu, sends, sendsCpu, idle, peak);
     }
 
     private static async Task<LatencyRun> LatencyAsync(
@@ -173,6 +185,27 @@ public static class Ingest
                 ["Processed"] = false,
             };
             await table.AddEntityAsync(entity, ct);
+            return true;
+        };
+    }
+
+    /// <summary>
+    /// The app's own write for a hit, alone: the <c>tracker-events</c> message it builds for the same body, sent with the
+    /// same Azure SDK queue client settings (base64 text), without retries, at the same concurrency.
+    /// </summary>
+    private static async Task<LoadOperation> SendOperationAsync(AzuriteFixture azurite, IngestSettings settings, CancellationToken cancellationToken)
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.Retry.MaxRetries = 0;
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        var queue = new QueueClient(azurite.ConnectionString, BaselineQueue, options);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var bodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret);
+        return async (sequence, ct) =>
+        {
+            var body = bodies.Body(sequence);
+            var text = TrackerSignals.MessageText(FakeTransactionId(sequence % settings.Transactions), TrackerSignalMessage.Webhook, body, WebhookInbox.DedupeKey(body))!;
+            await queue.SendMessageAsync(text, ct);
             return true;
         };
     }
