@@ -6,7 +6,7 @@ using Transactions.Tracking;
 
 namespace FunctionApp.Tracking;
 
-/// <summary>A CloudEvents 1.0 JSON envelope, as published on <c>transaction-outcomes</c>.</summary>
+/// <summary>A CloudEvents 1.0 JSON envelope, as published on <c>transaction-outcomes</c> (in arrays: the JSON batch format).</summary>
 public sealed record CloudEvent(
     [property: JsonPropertyName("specversion")] string SpecVersion,
     [property: JsonPropertyName("id")] string Id,
@@ -19,11 +19,13 @@ public sealed record CloudEvent(
 
 /// <summary>
 /// Publishes the tracker's events for the platform's other services: <c>order.updated</c> for every stock-level
-/// change and, once per transaction, <c>transaction.completed</c>, <c>.failed</c> or <c>.expired</c>. Each event is
-/// recorded in the outbox under a deterministic id before it is sent, so reprocessing never creates a second event;
-/// sending is at-least-once, so consumers dedupe on the CloudEvents <c>id</c>.
+/// change and, once per transaction, <c>transaction.completed</c>, <c>.failed</c> or <c>.expired</c>. The events of a
+/// state change are recorded in the transaction's outbox together with the change (under deterministic ids, so
+/// re-applying an event after a 412 records the same ids), then sent as one message of
+/// <see cref="CloudEventBatches.ContentType"/> (a JSON array of CloudEvents; split when it would not fit) and marked
+/// published. Sending is at-least-once (a crash before the mark re-sends them), so consumers dedupe on the CloudEvents <c>id</c>.
 /// </summary>
-public sealed class OutcomePublisher(OutboxStore outbox, StorageQueues queues, TimeProvider clock)
+public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues queues, TimeProvider clock, ILogger<OutcomePublisher> logger)
 {
     public const string Source = "/smallcase-gateway/transactions";
     public const string OrderUpdated = "order.updated";
@@ -37,15 +39,21 @@ public sealed class OutcomePublisher(OutboxStore outbox, StorageQueues queues, T
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a final outcome."),
     };
 
-    public async Task PublishStockChangesAsync(string userId, string transactionId, IReadOnlyList<PendingStockChange> changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The events a saved change records: one <c>order.updated</c> per stock change, named by the new state's version,
+    /// then the outcome when the change is the one into a terminal phase. Empty when the change publishes nothing.
+    /// </summary>
+    public IReadOnlyList<OutboxEvent> EventsOf(string userId, TrackerDecision decision)
     {
-        ArgumentNullException.ThrowIfNull(changes);
-        foreach (var (version, change) in changes)
+        ArgumentNullException.ThrowIfNull(decision);
+        var state = decision.State;
+        var now = clock.GetUtcNow();
+        var events = new List<OutboxEvent>(decision.StockChanges.Count + 1);
+        foreach (var change in decision.StockChanges)
         {
-            var eventId = $"order-v{version}-{change.Ticker}-{change.TransactionType}-{change.BatchId ?? "nobatch"}";
             var data = new
             {
-                transactionId,
+                transactionId = state.TransactionId,
                 userId,
                 batchId = change.BatchId,
                 ticker = change.Ticker,
@@ -55,75 +63,98 @@ public sealed class OutcomePublisher(OutboxStore outbox, StorageQueues queues, T
                 quantity = change.Quantity,
                 filledQuantity = change.FilledQuantity,
             };
-            await PublishAsync(transactionId, eventId, OrderUpdated, data, cancellationToken);
+            var eventId = $"order-v{state.Version}-{change.Ticker}-{change.TransactionType}-{change.BatchId ?? "nobatch"}";
+            events.Add(Record(state, eventId, OrderUpdated, data, now));
         }
-    }
 
-    public Task PublishOutcomeAsync(string userId, TrackerOutcome outcome, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(outcome);
-        var data = new
+        if (decision.Outcome is { } outcome)
         {
-            transactionId = outcome.TransactionId,
-            userId,
-            outcome = outcome.Kind,
-            decidedAt = outcome.DecidedAt,
-            gatewayStatus = outcome.GatewayStatus,
-            error = outcome.GatewayError,
-            broker = outcome.Broker,
-            orders = outcome.Orders.Stocks.Select(s => new
+            var data = new
             {
-                batchId = s.BatchId,
-                ticker = s.Ticker,
-                transactionType = s.TransactionType,
-                status = s.Status,
-                quantity = s.Quantity,
-                filledQuantity = s.FilledQuantity,
-                averagePrice = s.AveragePrice,
-                errorCode = s.ErrorCode,
-            }),
-        };
-        return PublishAsync(outcome.TransactionId, FinalEventId, OutcomeType(outcome.Kind), data, cancellationToken);
+                transactionId = outcome.TransactionId,
+                userId,
+                outcome = outcome.Kind,
+                decidedAt = outcome.DecidedAt,
+                gatewayStatus = outcome.GatewayStatus,
+                error = outcome.GatewayError,
+                broker = outcome.Broker,
+                orders = outcome.Orders.Stocks.Select(s => new
+                {
+                    batchId = s.BatchId,
+                    ticker = s.Ticker,
+                    transactionType = s.TransactionType,
+                    status = s.Status,
+                    quantity = s.Quantity,
+                    filledQuantity = s.FilledQuantity,
+                    averagePrice = s.AveragePrice,
+                    errorCode = s.ErrorCode,
+                }),
+            };
+            events.Add(Record(state, FinalEventId, OutcomeType(outcome.Kind), data, now));
+        }
+
+        return [.. events.DistinctBy(e => e.EventId, StringComparer.Ordinal)];
     }
 
     /// <summary>
-    /// Sends the events recorded before <paramref name="recordedBefore"/> but never marked sent (a crash between
-    /// recording and sending). Younger ones are left alone: their publisher is most likely still sending them, and
-    /// sending them here too would deliver them twice.
+    /// Sends the recorded events of one transaction (one message per state change, split only when it would not fit)
+    /// and marks them published in one entity-group transaction.
     /// </summary>
-    public async Task<int> RepublishPendingAsync(int maxEvents, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    public async Task PublishAsync(string transactionId, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
     {
-        var pending = await outbox.ListAllUnpublishedAsync(maxEvents, cancellationToken);
-        var stuck = pending.Where(recorded => recorded.CreatedAt <= recordedBefore).ToList();
-        foreach (var recorded in stuck)
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
         {
-            await SendAsync(recorded, cancellationToken);
+            return;
         }
 
-        return stuck.Count;
+        foreach (var change in events.GroupBy(e => e.StateVersion).OrderBy(g => g.Key))
+        {
+            foreach (var message in CloudEventBatches.ToMessages(change.Select(e => e.PayloadJson)))
+            {
+                await queues.SendAsync(QueueNames.TransactionOutcomes, message, cancellationToken);
+            }
+        }
+
+        if (!await outbox.MarkPublishedAsync(transactionId, [.. events.Select(e => e.EventId)], cancellationToken))
+        {
+            LogMarkFoundNoEvent(logger, transactionId);
+        }
     }
 
-    private async Task PublishAsync(string transactionId, string eventId, string type, object data, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the events recorded at or before <paramref name="recordedBefore"/> but never marked published (a crash or a
+    /// storage failure between saving a change and publishing it), grouped per transaction and state change. Younger
+    /// ones are left alone: their publisher is most likely still sending them, and sending them here too would deliver
+    /// them twice.
+    /// </summary>
+    /// <returns>The transactions whose events were sent.</returns>
+    public async Task<IReadOnlyList<string>> RepublishPendingAsync(int maxEvents, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    {
+        var stuck = await outbox.ListAllUnpublishedAsync(recordedBefore, maxEvents, cancellationToken);
+        var transactions = stuck.GroupBy(e => e.TransactionId, StringComparer.Ordinal).ToList();
+        foreach (var transaction in transactions)
+        {
+            await PublishAsync(transaction.Key, [.. transaction], cancellationToken);
+        }
+
+        return [.. transactions.Select(t => t.Key)];
+    }
+
+    private static OutboxEvent Record(TrackedTransaction state, string eventId, string type, object data, DateTimeOffset now)
     {
         var envelope = new CloudEvent(
             "1.0",
-            $"{transactionId}/{eventId}",
+            $"{state.TransactionId}/{eventId}",
             Source,
             type,
-            transactionId,
-            clock.GetUtcNow(),
+            state.TransactionId,
+            now,
             "application/json",
             JsonSerializer.SerializeToElement(data, GatewayJson.Options));
-        var recorded = new OutboxEvent(transactionId, eventId, type, JsonSerializer.Serialize(envelope, GatewayJson.Options), clock.GetUtcNow());
-        if (await outbox.TryAddAsync(recorded, cancellationToken) == WriteOutcome.Written)
-        {
-            await SendAsync(recorded, cancellationToken);
-        }
+        return new OutboxEvent(state.TransactionId, state.Version, eventId, type, JsonSerializer.Serialize(envelope, GatewayJson.Options), now);
     }
 
-    private async Task SendAsync(OutboxEvent recorded, CancellationToken cancellationToken)
-    {
-        await queues.SendAsync(QueueNames.TransactionOutcomes, recorded.PayloadJson, cancellationToken);
-        await outbox.MarkPublishedAsync(recorded.TransactionId, recorded.EventId, cancellationToken);
-    }
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Published events of {TransactionId} were no longer in its outbox when marked")]
+    private static partial void LogMarkFoundNoEvent(ILogger logger, string transactionId);
 }

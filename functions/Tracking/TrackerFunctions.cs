@@ -42,8 +42,10 @@ public sealed partial class TrackerTimersFunction(TransactionTracker tracker, IL
 }
 
 /// <summary>
-/// Every minute: re-arms transactions whose timer is overdue (a lost or poisoned timer message) and sends outbox
-/// events that were recorded but not sent. Re-arming is safe because a timer for an old version is a no-op.
+/// Every minute: re-arms transactions whose timer is overdue (a lost or poisoned timer message, or a process that died
+/// before running a wake-up that was already due) and sends outbox events that were saved but not sent. Re-arming is
+/// safe because a timer for an old version is a no-op. A transaction with unsent events may also have died before its
+/// user index row was updated, so that row is brought up to date too.
 /// </summary>
 public sealed partial class TrackerReconcilerFunction(
     TransactionStore transactions,
@@ -69,12 +71,20 @@ public sealed partial class TrackerReconcilerFunction(
         }
 
         var republished = await publisher.RepublishPendingAsync(BatchSize, now - LostAfter, cancellationToken);
-        if (overdue.Count > 0 || republished > 0)
+        foreach (var transactionId in republished)
         {
-            LogReconciled(logger, overdue.Count, republished);
+            if (await transactions.GetAsync(transactionId, cancellationToken) is { } stored)
+            {
+                await transactions.SyncIndexAsync(stored.Record, cancellationToken);
+            }
+        }
+
+        if (overdue.Count > 0 || republished.Count > 0)
+        {
+            LogReconciled(logger, overdue.Count, republished.Count);
         }
     }
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Reconciler re-armed {Rearmed} overdue transactions and re-sent {Republished} outbox events")]
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Reconciler re-armed {Rearmed} overdue transactions and re-sent the outbox events of {Republished}")]
     private static partial void LogReconciled(ILogger logger, int rearmed, int republished);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Gateway.Client.Auth;
 using Gateway.Client.Http;
 using Gateway.Client.Json;
@@ -12,9 +13,11 @@ using Transactions.Tracking;
 namespace FunctionApp.Tracking;
 
 /// <summary>
-/// Drives the tracker engine against storage: load the row, apply one event, write it back with its ETag (on 412
-/// reload and re-apply), then publish, schedule, and poll the Gateway when the engine asks for it.
-/// Every step is idempotent, so any message may be delivered twice and the process may die between any two steps.
+/// Drives the tracker engine against storage: load the row, apply one event, write it back with its ETag together
+/// with the events the change publishes (one entity-group transaction; on 412 reload and re-apply), then send those
+/// events, schedule the next wake-up (or run it at once when it is already due), and poll the Gateway when the engine
+/// asks for it. Every step is idempotent, so any message may be delivered twice and the process may die between any
+/// two steps: unsent events are swept by the reconciler, and an overdue NextWakeAt is re-armed by it.
 /// </summary>
 public sealed partial class TransactionTracker(
     TransactionStore transactions,
@@ -29,6 +32,9 @@ public sealed partial class TransactionTracker(
     ILogger<TransactionTracker> logger)
 {
     private const int MaxConcurrencyRetries = 20;
+
+    /// <summary>How many already-due wake-ups may run one after another before the next one goes through the queue.</summary>
+    private const int MaxInlineWakeUps = 3;
 
     /// <summary>Cap of the random pause before re-applying after a 412, so racing writers spread out instead of colliding again.</summary>
     private static readonly TimeSpan MaxConflictBackoff = TimeSpan.FromMilliseconds(250);
@@ -83,32 +89,34 @@ public sealed partial class TransactionTracker(
             return;
         }
 
-        var decision = await ApplyAsync(timer.TransactionId, new TimerFired(timer.Version), cancellationToken);
-        if (decision is null)
+        var stored = await transactions.GetAsync(timer.TransactionId, cancellationToken);
+        if (stored is null)
         {
+            LogUnknownTransaction(logger, timer.TransactionId, TrackerTrigger.TimerFired);
             return;
         }
 
-        var poll = decision.NextAction.Kind switch
-        {
-            TrackerActionKind.PollTransactionDetails => PollTarget.TransactionDetails,
-            TrackerActionKind.PollOrderDetails => PollTarget.OrderDetails,
-            _ => (PollTarget?)null,
-        };
-        if (poll is { } target)
-        {
-            await ApplyAsync(timer.TransactionId, await PollAsync(decision.State, target, cancellationToken), cancellationToken);
-        }
+        await WakeAsync(stored, new TimerFired(timer.Version), inlineWakeUps: 0, cancellationToken);
     }
 
     /// <summary>
     /// Applies one event with optimistic concurrency and carries out its effects. Null when the transaction is unknown.
     /// </summary>
-    public async Task<TrackerDecision?> ApplyAsync(string transactionId, TrackerEvent trackerEvent, CancellationToken cancellationToken)
+    public Task<TrackerDecision?> ApplyAsync(string transactionId, TrackerEvent trackerEvent, CancellationToken cancellationToken) =>
+        ApplyAsync(transactionId, trackerEvent, loaded: null, inlineWakeUps: 0, cancellationToken);
+
+    /// <summary>
+    /// Applies the event to <paramref name="loaded"/> (when given: a row already read or just written) or to a fresh read;
+    /// after a 412 it reloads and re-applies. A change is saved in one write together with the events it publishes,
+    /// then the events are sent and the next wake-up is scheduled (or run at once when it is already due).
+    /// </summary>
+    private async Task<TrackerDecision?> ApplyAsync(
+        string transactionId, TrackerEvent trackerEvent, StoredTransaction? loaded, int inlineWakeUps, CancellationToken cancellationToken)
     {
+        var stored = loaded;
         for (var attempt = 1; attempt <= MaxConcurrencyRetries; attempt++)
         {
-            var stored = await transactions.GetAsync(transactionId, cancellationToken);
+            stored ??= await transactions.GetAsync(transactionId, cancellationToken);
             if (stored is null)
             {
                 LogUnknownTransaction(logger, transactionId, trackerEvent.Trigger);
@@ -124,14 +132,16 @@ public sealed partial class TransactionTracker(
 
             if (!decision.Changed)
             {
-                await FinishPublicationAsync(stored, cancellationToken);
                 return decision;
             }
 
-            var written = await transactions.ReplaceAsync(ToRecord(stored.Record, decision.State), stored.ETag, cancellationToken);
+            var record = ToRecord(stored.Record, decision.State);
+            var events = publisher.EventsOf(record.UserId, decision);
+            var written = await transactions.ReplaceAsync(stored, record, events, cancellationToken);
             if (written.Outcome == WriteOutcome.Conflict)
             {
                 await Task.Delay(ConflictBackoff(attempt), clock, cancellationToken);
+                stored = null;
                 continue;
             }
 
@@ -147,8 +157,8 @@ public sealed partial class TransactionTracker(
                 LogConflict(logger, transactionId, conflict.Ticker, conflict.KeptStatus.Value, conflict.IgnoredStatus.Value);
             }
 
-            await FinishPublicationAsync(new StoredTransaction(ToRecord(stored.Record, decision.State), written.ETag), cancellationToken);
-            await scheduler.ScheduleAsync(decision.State, decision.NextAction, cancellationToken);
+            await PublishAsync(transactionId, events, cancellationToken);
+            await ContinueAsync(new StoredTransaction(record, written.ETag), decision, inlineWakeUps, cancellationToken);
             return decision;
         }
 
@@ -156,35 +166,66 @@ public sealed partial class TransactionTracker(
     }
 
     /// <summary>
-    /// Publishes the stock changes and the final outcome the saved state still holds, then clears them. The outbox
-    /// gives every event a deterministic id, so publishing twice (after a crash, or by two racing processes) records
-    /// each event once: one <c>order.updated</c> per change, exactly one outcome event per transaction.
+    /// Sends the events just saved. If storage fails here they stay unpublished in the outbox and the reconciler
+    /// sends them once they are <see cref="TrackerReconcilerFunction.LostAfter"/> old; the change itself is saved,
+    /// so the tracker carries on.
     /// </summary>
-    private async Task FinishPublicationAsync(StoredTransaction stored, CancellationToken cancellationToken)
+    private async Task PublishAsync(string transactionId, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; attempt <= MaxConcurrencyRetries; attempt++)
+        try
         {
-            var state = TrackerStateJson.Deserialize(stored.Record.StateJson);
-            if (!state.HasUnpublishedEvents)
-            {
-                return;
-            }
+            await publisher.PublishAsync(transactionId, events, cancellationToken);
+        }
+        catch (RequestFailedException e)
+        {
+            LogPublicationDeferred(logger, transactionId, events.Count, e);
+        }
+    }
 
-            await publisher.PublishStockChangesAsync(stored.Record.UserId, state.TransactionId, state.UnpublishedStockChanges, cancellationToken);
-            var published = TrackerEngine.MarkStockChangesPublished(state);
-            if (state.OutcomePublicationPending && TrackerOutcome.From(state) is { } outcome)
-            {
-                await publisher.PublishOutcomeAsync(stored.Record.UserId, outcome, cancellationToken);
-                published = engine.MarkOutcomePublished(published);
-            }
+    /// <summary>
+    /// Acts on a saved decision's next action: a wake-up that is already due runs here, on the row just written (a few
+    /// in a row at most); a later one becomes a timer message. If the process dies before the wake-up runs, the row's
+    /// NextWakeAt is overdue and the reconciler re-arms it.
+    /// </summary>
+    private async Task ContinueAsync(StoredTransaction saved, TrackerDecision decision, int inlineWakeUps, CancellationToken cancellationToken)
+    {
+        var action = decision.NextAction;
+        if (action.Kind != TrackerActionKind.Wake)
+        {
+            return;
+        }
 
-            var written = await transactions.ReplaceAsync(ToRecord(stored.Record, published), stored.ETag, cancellationToken);
-            if (written.Outcome != WriteOutcome.Conflict)
-            {
-                return;
-            }
+        if (action.At > clock.GetUtcNow() || inlineWakeUps >= MaxInlineWakeUps)
+        {
+            await scheduler.ScheduleAsync(decision.State, action, cancellationToken);
+            return;
+        }
 
-            stored = await transactions.GetAsync(state.TransactionId, cancellationToken) ?? throw new InvalidOperationException("The transaction row vanished.");
+        await WakeAsync(saved, new TimerFired(decision.State.Version), inlineWakeUps + 1, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies a timer to the row as read (a timer never changes the state) and runs the poll it asks for; the poll's
+    /// result is applied to the same row and ETag, re-read only if another writer got there first.
+    /// </summary>
+    private async Task WakeAsync(StoredTransaction stored, TimerFired fired, int inlineWakeUps, CancellationToken cancellationToken)
+    {
+        var state = TrackerStateJson.Deserialize(stored.Record.StateJson);
+        var decision = engine.Apply(state, fired);
+        if (decision.Ignored != TrackerIgnoreReason.None)
+        {
+            LogIgnored(logger, state.TransactionId, fired.Trigger, decision.Ignored);
+        }
+
+        var poll = decision.NextAction.Kind switch
+        {
+            TrackerActionKind.PollTransactionDetails => PollTarget.TransactionDetails,
+            TrackerActionKind.PollOrderDetails => PollTarget.OrderDetails,
+            _ => (PollTarget?)null,
+        };
+        if (poll is { } target)
+        {
+            await ApplyAsync(state.TransactionId, await PollAsync(state, target, cancellationToken), stored, inlineWakeUps, cancellationToken);
         }
     }
 
@@ -224,20 +265,14 @@ public sealed partial class TransactionTracker(
         return state.SmallcaseAuthId is { Length: > 0 } authId ? tokens.MintConnected(authId, TimeSpan.FromMinutes(5)) : tokens.MintGuest(TimeSpan.FromMinutes(5));
     }
 
-    private TransactionRecord ToRecord(TransactionRecord current, TrackedTransaction state)
+    private TransactionRecord ToRecord(TransactionRecord current, TrackedTransaction state) => current with
     {
-        var now = clock.GetUtcNow();
-        return current with
-        {
-            Status = state.Phase.ToString(),
-            StateJson = TrackerStateJson.Serialize(state),
-            // Events still to publish make the row due now, so the reconciler finds it if the process dies before
-            // publishing; its timer then finds the state unchanged and publishes them.
-            NextWakeAt = state.HasUnpublishedEvents ? now : state.NextWakeAt,
-            Version = state.Version,
-            UpdatedAt = now,
-        };
-    }
+        Status = state.Phase.ToString(),
+        StateJson = TrackerStateJson.Serialize(state),
+        NextWakeAt = state.NextWakeAt,
+        Version = state.Version,
+        UpdatedAt = clock.GetUtcNow(),
+    };
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Tracker event {Trigger} for unknown transaction {TransactionId} dropped")]
     private static partial void LogUnknownTransaction(ILogger logger, string transactionId, TrackerTrigger trigger);
@@ -250,6 +285,9 @@ public sealed partial class TransactionTracker(
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Gateway poll {Target} for {TransactionId} failed ({Kind}, HTTP {StatusCode}); backing off")]
     private static partial void LogPollFailed(ILogger logger, string transactionId, PollTarget target, GatewayFailureKind kind, int? statusCode);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "{Count} events of {TransactionId} are saved but not sent; the reconciler sends them")]
+    private static partial void LogPublicationDeferred(ILogger logger, string transactionId, int count, Exception exception);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Signal {SignalKey} of {TransactionId} is unreadable or gone; dropped")]
     private static partial void LogUnreadableSignal(ILogger logger, string transactionId, string signalKey);

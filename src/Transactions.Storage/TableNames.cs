@@ -1,6 +1,9 @@
 namespace Transactions.Storage;
 
-/// <summary>The app's tables, before the optional <see cref="StorageOptions.NamePrefix"/>.</summary>
+/// <summary>
+/// The app's tables, before the optional <see cref="StorageOptions.NamePrefix"/>. The outbox lives in
+/// <see cref="Transactions"/>, in each transaction's partition.
+/// </summary>
 public static class TableNames
 {
     public const string Transactions = "Transactions";
@@ -9,8 +12,7 @@ public static class TableNames
     public const string UserLinks = "UserLinks";
     public const string WebhookInbox = "WebhookInbox";
     public const string IdempotencyRecords = "IdempotencyRecords";
-    public const string Outbox = "Outbox";
 
     public static IReadOnlyList<string> All { get; } =
-        [Transactions, UserTransactions, NotesRefs, UserLinks, WebhookInbox, IdempotencyRecords, Outbox];
+        [Transactions, UserTransactions, NotesRefs, UserLinks, WebhookInbox, IdempotencyRecords];
 }

@@ -26,8 +26,8 @@ public sealed record TrackedTransaction
     public TrackerPhase Phase { get; init; }
 
     /// <summary>
-    /// Bumped on every change of the tracker's state (clearing <see cref="UnpublishedStockChanges"/> is bookkeeping and
-    /// keeps it). Timer messages carry the version they were scheduled for; a stale one is a no-op.
+    /// Bumped on every change of the tracker's state. Timer messages carry the version they were scheduled for; a stale
+    /// one is a no-op. Events published for a change carry it in their ids.
     /// </summary>
     public long Version { get; init; }
 
@@ -72,33 +72,20 @@ public sealed record TrackedTransaction
     /// <summary>When a terminal phase was reached.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
 
-    /// <summary>Set on the change into a terminal phase; cleared by <see cref="TrackerEngine.MarkOutcomePublished"/>.</summary>
-    public bool OutcomePublicationPending { get; init; }
-
-    /// <summary>
-    /// Stock changes saved with the state whose <c>order.updated</c> events may not be recorded in the outbox yet;
-    /// cleared by <see cref="TrackerEngine.MarkStockChangesPublished"/>. Keeping them in the row that the change is
-    /// saved with means a crash between saving and publishing cannot lose an event.
-    /// </summary>
-    public IReadOnlyList<PendingStockChange> UnpublishedStockChanges { get; init; } = [];
-
-    /// <summary>True while a stock change or the final outcome still has to be published.</summary>
-    [JsonIgnore]
-    public bool HasUnpublishedEvents => OutcomePublicationPending || UnpublishedStockChanges.Count > 0;
-
     [JsonIgnore]
     public TrackerOutcomeKind Outcome => Phase.ToOutcome();
 
     /// <summary>
-    /// Equal apart from the version and the bookkeeping lists (timeline, applied signals, unpublished changes), i.e.
-    /// nothing worth persisting happened.
+    /// Equal apart from the version and the bookkeeping lists (timeline, applied signals), i.e. nothing worth
+    /// persisting happened.
     /// </summary>
+    /// <remarks>
+    /// States saved before events were recorded with the state change also held <c>unpublishedStockChanges</c> and
+    /// <c>outcomePublicationPending</c>; deserialising ignores them.
+    /// </remarks>
     internal bool HasSameContentAs(TrackedTransaction other) =>
-        this == other with { Version = Version, Timeline = Timeline, AppliedSignals = AppliedSignals, UnpublishedStockChanges = UnpublishedStockChanges };
+        this == other with { Version = Version, Timeline = Timeline, AppliedSignals = AppliedSignals };
 }
-
-/// <summary>A stock change to publish as <c>order.updated</c>, with the state version that saved it (part of the event id).</summary>
-public sealed record PendingStockChange(long Version, StockChange Change);
 
 /// <summary>One thing that happened to a tracked transaction. Never holds secrets or personal data.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Event);

@@ -5,12 +5,13 @@ namespace Transactions.Tracking;
 /// <summary>
 /// What <see cref="TrackerEngine.Apply"/> decided. The host:
 /// <list type="number">
-/// <item>saves <see cref="State"/> with the row's ETag when <see cref="Changed"/> (on 412: reload, apply the event again);</item>
-/// <item>publishes the state's <see cref="TrackedTransaction.UnpublishedStockChanges"/> and pending outcome (also when
-/// nothing changed: a crash may have left them), then saves the result of <see cref="TrackerEngine.MarkStockChangesPublished"/>
-/// and <see cref="TrackerEngine.MarkOutcomePublished"/>;</item>
+/// <item>when <see cref="Changed"/>, saves <see cref="State"/> with the row's ETag together with the events of the
+/// change (one <c>order.updated</c> per <see cref="StockChanges"/> entry, and the <see cref="Outcome"/>), atomically
+/// (on 412: reload, apply the event again), then publishes those events;</item>
 /// <item>acts on <see cref="NextAction"/>.</item>
 /// </list>
+/// The events of a change are named by <see cref="TrackedTransaction.Version"/> of the new state, so applying the same
+/// event to the same state always yields the same event ids.
 /// </summary>
 public sealed record TrackerDecision
 {
@@ -23,7 +24,7 @@ public sealed record TrackerDecision
     /// <summary>Why the event was a no-op, or <see cref="TrackerIgnoreReason.None"/> when it was applied. The host logs it.</summary>
     public TrackerIgnoreReason Ignored { get; init; }
 
-    /// <summary>Stocks whose status or filled quantity changed: one <c>order.updated</c> event each (also added to the state's <see cref="TrackedTransaction.UnpublishedStockChanges"/>).</summary>
+    /// <summary>Stocks whose status or filled quantity changed: one <c>order.updated</c> event each, recorded with the new state.</summary>
     public IReadOnlyList<StockChange> StockChanges { get; init; } = [];
 
     /// <summary>Snapshots that contradicted final stock data; the stored data was kept. Worth a warning.</summary>
@@ -31,7 +32,7 @@ public sealed record TrackerDecision
 
     public TrackerAction NextAction { get; init; }
 
-    /// <summary>Set only by the change into a terminal phase, so at most once per transaction.</summary>
+    /// <summary>Set only by the change into a terminal phase, so at most once per transaction: recorded with the new state.</summary>
     public TrackerOutcome? Outcome { get; init; }
 }
 
@@ -99,8 +100,7 @@ public sealed record TrackerOutcome(
     string? SmallcaseAuthId,
     TrackedOrders Orders)
 {
-    /// <summary>The outcome of a terminal state, e.g. to publish again when <see cref="TrackedTransaction.OutcomePublicationPending"/>
-    /// is still set after a crash; null for a state that is not terminal.</summary>
+    /// <summary>The outcome of a terminal state; null for a state that is not terminal.</summary>
     public static TrackerOutcome? From(TrackedTransaction state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -104,11 +104,9 @@ public sealed class TrackerEngine
             Version = state.Version + 1,
             Timeline = Append(state.Timeline, new TimelineEntry(now, Describe(state, step, trackerEvent.Trigger)), TrackedTransaction.TimelineCapacity),
             AppliedSignals = signalKey is null ? state.AppliedSignals : Append(state.AppliedSignals, signalKey, TrackedTransaction.AppliedSignalCapacity),
-            UnpublishedStockChanges = [.. state.UnpublishedStockChanges, .. step.StockChanges.Select(change => new PendingStockChange(state.Version + 1, change))],
             NextWakeAt = finished ? null : step.State.NextWakeAt,
             WaitingFor = finished ? null : step.State.WaitingFor,
             FinishedAt = finished ? now : null,
-            OutcomePublicationPending = finished,
         };
         var action = finished
             ? TrackerAction.None
@@ -122,34 +120,6 @@ public sealed class TrackerEngine
             NextAction = action,
             Outcome = finished ? TrackerOutcome.From(next) : null,
         };
-    }
-
-    /// <summary>Clears <see cref="TrackedTransaction.OutcomePublicationPending"/> once the outcome is published; the same instance when it was not pending.</summary>
-    public TrackedTransaction MarkOutcomePublished(TrackedTransaction state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (!state.OutcomePublicationPending)
-        {
-            return state;
-        }
-
-        var now = _time.GetUtcNow();
-        return state with
-        {
-            OutcomePublicationPending = false,
-            Version = state.Version + 1,
-            Timeline = Append(state.Timeline, new TimelineEntry(now, $"outcome {state.Outcome} published"), TrackedTransaction.TimelineCapacity),
-        };
-    }
-
-    /// <summary>
-    /// Clears <see cref="TrackedTransaction.UnpublishedStockChanges"/> once their events are in the outbox; the same
-    /// instance when there were none. The version stays: this is bookkeeping, and the pending timer stays valid.
-    /// </summary>
-    public static TrackedTransaction MarkStockChangesPublished(TrackedTransaction state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        return state.UnpublishedStockChanges.Count == 0 ? state : state with { UnpublishedStockChanges = [] };
     }
 
     private static TrackerDecision Ignored(TrackedTransaction state, TrackerIgnoreReason reason) =>

@@ -54,7 +54,7 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         var loaded = (await Store.GetAsync("TRX_rep", Ct))!;
 
         var replaced = await Store.ReplaceAsync(
-            loaded.Record with { Status = "Placed", Version = 2, NextWakeAt = null, StateJson = "{\"v\":2}" }, loaded.ETag, Ct);
+            loaded, loaded.Record with { Status = "Placed", Version = 2, NextWakeAt = null, StateJson = "{\"v\":2}" }, [], Ct);
 
         Assert.Equal(WriteOutcome.Written, replaced.Outcome);
         Assert.NotEqual(inserted.ETag, replaced.ETag);
@@ -71,8 +71,8 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         var webhookCopy = (await Store.GetAsync("TRX_race", Ct))!;
         var timerCopy = (await Store.GetAsync("TRX_race", Ct))!;
 
-        var first = await Store.ReplaceAsync(webhookCopy.Record with { Status = "Placed", Version = 2 }, webhookCopy.ETag, Ct);
-        var second = await Store.ReplaceAsync(timerCopy.Record with { Status = "Expired", Version = 2 }, timerCopy.ETag, Ct);
+        var first = await Store.ReplaceAsync(webhookCopy, webhookCopy.Record with { Status = "Placed", Version = 2 }, [], Ct);
+        var second = await Store.ReplaceAsync(timerCopy, timerCopy.Record with { Status = "Expired", Version = 2 }, [], Ct);
 
         Assert.Equal(WriteOutcome.Written, first.Outcome);
         Assert.Equal(WriteOutcome.Conflict, second.Outcome);
@@ -86,7 +86,7 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         var loaded = (await Store.GetAsync("TRX_many", Ct))!;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
-            Store.ReplaceAsync(loaded.Record with { Status = $"writer-{i}", Version = 2 }, loaded.ETag, Ct))));
+            Store.ReplaceAsync(loaded, loaded.Record with { Status = $"writer-{i}", Version = 2 }, [], Ct))));
 
         var winner = Assert.Single(results, r => r.Outcome == WriteOutcome.Written);
         Assert.Equal(5, results.Count(r => r.Outcome == WriteOutcome.Conflict));
@@ -101,7 +101,9 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         await Store.InsertAsync(NewRecord("TRX_other", "user-1", Start), Ct);
         var etag = (await Store.GetAsync("TRX_other", Ct))!.ETag;
 
-        var result = await Store.ReplaceAsync(NewRecord("TRX_gone", "user-1", Start), etag, Ct);
+        var gone = NewRecord("TRX_gone", "user-1", Start);
+
+        var result = await Store.ReplaceAsync(new StoredTransaction(gone, etag), gone with { Version = 2 }, [], Ct);
 
         Assert.Equal(WriteOutcome.NotFound, result.Outcome);
     }
@@ -109,7 +111,91 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
     [Fact]
     public async Task ReplaceAsync_WithoutARealETag_Throws()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReplaceAsync(NewRecord("TRX_x", "u", Start), ETag.All, Ct));
+        var record = NewRecord("TRX_x", "u", Start);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReplaceAsync(new StoredTransaction(record, ETag.All), record, [], Ct));
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_WithEvents_SavesTheStateAndRecordsTheEventsUnpublished()
+    {
+        await Store.InsertAsync(NewRecord("TRX_evt", "user-1", Start), Ct);
+        var loaded = (await Store.GetAsync("TRX_evt", Ct))!;
+
+        var replaced = await Store.ReplaceAsync(
+            loaded, loaded.Record with { Status = "Placed", Version = 2 }, [Event("TRX_evt", 2, "order-v2-ITC"), Event("TRX_evt", 2, "order-v2-TCS")], Ct);
+
+        Assert.Equal(WriteOutcome.Written, replaced.Outcome);
+        var reloaded = (await Store.GetAsync("TRX_evt", Ct))!;
+        Assert.Equal((replaced.ETag, "Placed", 2L), (reloaded.ETag, reloaded.Record.Status, reloaded.Record.Version));
+        Assert.Equal(
+            [Event("TRX_evt", 2, "order-v2-ITC"), Event("TRX_evt", 2, "order-v2-TCS")],
+            await new OutboxStore(Clients, Time).ListUnpublishedAsync("TRX_evt", Ct));
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_WithEventsAndStaleETag_ConflictAndWritesNeitherStateNorEvents()
+    {
+        await Store.InsertAsync(NewRecord("TRX_evt412", "user-1", Start), Ct);
+        var webhookCopy = (await Store.GetAsync("TRX_evt412", Ct))!;
+        var timerCopy = (await Store.GetAsync("TRX_evt412", Ct))!;
+        await Store.ReplaceAsync(timerCopy, timerCopy.Record with { Status = "OrdersOpen", Version = 2 }, [], Ct);
+
+        var stale = await Store.ReplaceAsync(
+            webhookCopy, webhookCopy.Record with { Status = "Completed", Version = 2 }, [Event("TRX_evt412", 2, "final")], Ct);
+
+        Assert.Equal(WriteOutcome.Conflict, stale.Outcome);
+        Assert.Equal("OrdersOpen", (await Store.GetAsync("TRX_evt412", Ct))!.Record.Status);
+        Assert.Empty(await new OutboxStore(Clients, Time).ListUnpublishedAsync("TRX_evt412", Ct));
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_WithEventsForAMissingRow_ReturnsNotFoundAndRecordsNothing()
+    {
+        await Store.InsertAsync(NewRecord("TRX_other2", "user-1", Start), Ct);
+        var etag = (await Store.GetAsync("TRX_other2", Ct))!.ETag;
+        var gone = NewRecord("TRX_gone2", "user-1", Start);
+
+        var result = await Store.ReplaceAsync(new StoredTransaction(gone, etag), gone with { Version = 2 }, [Event("TRX_gone2", 2, "final")], Ct);
+
+        Assert.Equal(WriteOutcome.NotFound, result.Outcome);
+        Assert.Empty(await new OutboxStore(Clients, Time).ListUnpublishedAsync("TRX_gone2", Ct));
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_StatusUnchanged_LeavesTheIndexRowAsItWas()
+    {
+        await Store.InsertAsync(NewRecord("TRX_same", "same-status", Start), Ct);
+        var loaded = (await Store.GetAsync("TRX_same", Ct))!;
+
+        var written = await Store.ReplaceAsync(loaded, loaded.Record with { Version = 2, UpdatedAt = Start.AddMinutes(1) }, [], Ct);
+        var afterSame = Assert.Single((await Store.ListForUserAsync("same-status", null, null, 10, Ct)).Items);
+        var current = new StoredTransaction(loaded.Record with { Version = 2, UpdatedAt = Start.AddMinutes(1) }, written.ETag);
+        await Store.ReplaceAsync(current, current.Record with { Status = "Placed", Version = 3, UpdatedAt = Start.AddMinutes(2) }, [], Ct);
+        var afterChange = Assert.Single((await Store.ListForUserAsync("same-status", null, null, 10, Ct)).Items);
+
+        Assert.Equal(("Created", Start), (afterSame.Status, afterSame.UpdatedAt));
+        Assert.Equal(("Placed", Start.AddMinutes(2)), (afterChange.Status, afterChange.UpdatedAt));
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_EventOfAnotherTransaction_Throws()
+    {
+        await Store.InsertAsync(NewRecord("TRX_mine", "user-1", Start), Ct);
+        var loaded = (await Store.GetAsync("TRX_mine", Ct))!;
+
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.ReplaceAsync(loaded, loaded.Record with { Version = 2 }, [Event("TRX_theirs", 2, "final")], Ct));
+    }
+
+    [Fact]
+    public async Task ListDueAsync_OutboxRowsInThePartition_AreNotTransactions()
+    {
+        await Store.InsertAsync(NewRecord("TRX_due_evt", "u", Start) with { NextWakeAt = Start }, Ct);
+        var loaded = (await Store.GetAsync("TRX_due_evt", Ct))!;
+        await Store.ReplaceAsync(loaded, loaded.Record with { Version = 2 }, [Event("TRX_due_evt", 2, "order-v2-ITC")], Ct);
+
+        Assert.Equal([new DueTransaction("TRX_due_evt", Start, 2)], await Store.ListDueAsync(Start, maxResults: 100, Ct));
     }
 
     [Fact]
@@ -185,7 +271,7 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         var loaded = (await Store.GetAsync("TRX_idx", Ct))!;
         var updatedAt = Start.AddMinutes(3);
 
-        await Store.ReplaceAsync(loaded.Record with { Status = "Completed", Version = 2, UpdatedAt = updatedAt }, loaded.ETag, Ct);
+        await Store.ReplaceAsync(loaded, loaded.Record with { Status = "Completed", Version = 2, UpdatedAt = updatedAt }, [], Ct);
         var page = await Store.ListForUserAsync("indexed", null, null, 10, Ct);
 
         var item = Assert.Single(page.Items);
@@ -267,6 +353,9 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
 
         Assert.Equal(2, (await Store.ListDueAsync(Start, maxResults: 2, Ct)).Count);
     }
+
+    internal static OutboxEvent Event(string transactionId, long version, string eventId) =>
+        new(transactionId, version, eventId, "order.updated", $$"""{"id":"{{transactionId}}/{{eventId}}"}""", Start);
 
     private static TransactionCursor Parse(string text) =>
         TransactionCursor.TryParse(text, out var cursor) ? cursor : throw new InvalidOperationException("bad cursor " + text);

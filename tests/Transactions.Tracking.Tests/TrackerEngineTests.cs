@@ -297,7 +297,7 @@ public sealed class TrackerEngineTests
         var again = tracker.Engine.Apply(first.State, OrderDetailsEvent(Completed));
 
         Assert.NotNull(first.Outcome);
-        Assert.True(first.State.OutcomePublicationPending);
+        Assert.True(first.Changed);
         Assert.Null(again.Outcome);
         Assert.False(again.Changed);
         Assert.Equal(TrackerIgnoreReason.TerminalPhase, again.Ignored);
@@ -435,17 +435,35 @@ public sealed class TrackerEngineTests
     }
 
     [Fact]
-    public void MarkOutcomePublished_Pending_ClearsFlagAndBumpsVersion()
+    public void Apply_SameEventToSameState_SameVersionChangesAndOutcome()
     {
         var tracker = new Tracker(SessionMorning);
-        var completed = tracker.Apply(OrderDetailsEvent(Completed)).State;
+        var open = tracker.Apply(WebhookEvent(Placed)).State;
 
-        var published = tracker.Engine.MarkOutcomePublished(completed);
+        var first = tracker.Engine.Apply(open, OrderDetailsEvent(Completed));
+        var again = tracker.Engine.Apply(open, OrderDetailsEvent(Completed));
 
-        Assert.False(published.OutcomePublicationPending);
-        Assert.Equal(completed.Version + 1, published.Version);
-        Assert.Equal(TrackerPhase.Completed, published.Phase);
-        Assert.Same(published, tracker.Engine.MarkOutcomePublished(published));
+        // A 412 makes the host apply the event again to the state it reloads: the events it records are named by the
+        // new version, so the retry records the same ids.
+        Assert.Equal(open.Version + 1, first.State.Version);
+        Assert.Equal(first.State.Version, again.State.Version);
+        Assert.Equal(first.StockChanges, again.StockChanges);
+        Assert.NotEmpty(first.StockChanges);
+        Assert.Equal(first.Outcome?.Kind, again.Outcome?.Kind);
+    }
+
+    [Fact]
+    public void Apply_AllFinalWithoutConfirmDelay_WakeDueNowAndItsTimerAsksForOrderDetails()
+    {
+        var tracker = new Tracker(SessionMorning, timings: TrackerTimings.Default with { ConfirmDelay = TimeSpan.Zero });
+
+        var confirming = tracker.Apply(WebhookEvent(Completed));
+        var fired = tracker.Engine.Apply(confirming.State, new TimerFired(confirming.State.Version));
+
+        // The host runs a wake-up that is due when decided inline, on the state it has just saved.
+        Assert.Equal(TrackerAction.Wake(tracker.Clock.GetUtcNow()), confirming.NextAction);
+        Assert.False(fired.Changed);
+        Assert.Equal(TrackerActionKind.PollOrderDetails, fired.NextAction.Kind);
     }
 
     [Fact]

@@ -71,9 +71,26 @@ public sealed class TrackerStateJsonTests
         Assert.Equal("Failed", root.GetProperty("phase").GetString());
         Assert.Equal("ERRORED", root.GetProperty("gatewayStatus").GetString());
         Assert.Equal("insufficient_holdings", root.GetProperty("gatewayError").GetProperty("code").GetString());
-        Assert.True(root.GetProperty("outcomePublicationPending").GetBoolean());
+        Assert.False(root.TryGetProperty("outcomePublicationPending", out _));
+        Assert.False(root.TryGetProperty("unpublishedStockChanges", out _));
         Assert.False(root.TryGetProperty("nextWakeAt", out _));
         Assert.False(root.TryGetProperty("outcome", out _));
+    }
+
+    [Fact]
+    public void Deserialize_StateSavedWithPendingPublicationFields_ReadsTheStateAndDropsThem()
+    {
+        var state = RichOpenState();
+        var legacy = System.Text.Json.Nodes.JsonNode.Parse(TrackerStateJson.Serialize(state))!.AsObject();
+        legacy["outcomePublicationPending"] = false;
+        legacy["unpublishedStockChanges"] = System.Text.Json.Nodes.JsonNode.Parse(
+            """[{"version":3,"change":{"ticker":"ITC","transactionType":"BUY","oldStatus":"PLACED","newStatus":"PARTIAL","quantity":7,"filledQuantity":3}}]""");
+
+        var copy = TrackerStateJson.Deserialize(legacy.ToJsonString());
+
+        Assert.True(copy.HasSameContentAs(state));
+        Assert.Equal(state.Version, copy.Version);
+        Assert.Equal(TrackerStateJson.Serialize(state), TrackerStateJson.Serialize(copy));
     }
 
     [Fact]

@@ -246,7 +246,7 @@ internal sealed class SoakRun(AppHarness harness, AzuriteFixture azurite, SoakOp
             await Eventually.Until(
                 async () => (await events.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0
                     && (await timers.PeekMessagesAsync(1, cancellationToken)).Value.Length == 0
-                    && (await outbox.ListAllUnpublishedAsync(1, cancellationToken)).Count == 0,
+                    && (await outbox.ListAllUnpublishedAsync(DateTimeOffset.MaxValue, 1, cancellationToken)).Count == 0,
                 QuietWait,
                 "the tracker queues to drain");
         }
@@ -287,7 +287,7 @@ internal sealed class SoakRun(AppHarness harness, AzuriteFixture azurite, SoakOp
         return [.. checks.OrderBy(c => c.Plan.Index)];
     }
 
-    /// <summary>Every event on the outcomes queue, each received once (hidden for the rest of the run, not deleted).</summary>
+    /// <summary>Every event on the outcomes queue (messages are CloudEvents batches), each received once (hidden for the rest of the run, not deleted).</summary>
     private async Task<IReadOnlyList<OutcomeEvent>> ReadOutcomeEventsAsync(CancellationToken cancellationToken)
     {
         var queue = direct.Queue(QueueNames.TransactionOutcomes);
@@ -300,7 +300,7 @@ internal sealed class SoakRun(AppHarness harness, AzuriteFixture azurite, SoakOp
                 return events;
             }
 
-            events.AddRange(messages.Select(m => OutcomeEvent.Parse(m.MessageText)));
+            events.AddRange(messages.SelectMany(m => OutcomeEvent.ParseBatch(m.MessageText)));
         }
     }
 }

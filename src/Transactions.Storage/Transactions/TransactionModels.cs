@@ -40,7 +40,7 @@ public sealed record TransactionRecord
     public required DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>A transaction as read, with the ETag to pass to <see cref="TransactionStore.ReplaceAsync"/>.</summary>
+/// <summary>A transaction as read (or as last written), with its ETag, to pass to <see cref="TransactionStore.ReplaceAsync"/>.</summary>
 public sealed record StoredTransaction(TransactionRecord Record, ETag ETag);
 
 /// <summary>One row of "my transactions", read from the user index without touching the transaction row.</summary>

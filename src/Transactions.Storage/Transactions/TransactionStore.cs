@@ -13,11 +13,17 @@ namespace Transactions.Storage;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The index is eventually consistent. Every successful insert or replace of a transaction row is followed by
-/// <see cref="SyncIndexAsync"/>, which writes the index row only if it holds an older <see cref="TransactionRecord.Version"/>
-/// (so two racing writers cannot leave it behind). If the process dies, or the index write fails, between the two
-/// writes, the index shows the previous status until the next write of that transaction; the reconciler can also
-/// call <see cref="SyncIndexAsync"/> for any transaction it loads. The transaction row is always the source of truth.
+/// The transaction's partition also holds its outbox rows (see <see cref="OutboxStore"/>), so a state change and the
+/// events it publishes are saved in one entity-group transaction.
+/// </para>
+/// <para>
+/// The index is eventually consistent and shows the status as of its last change (its <c>UpdatedAt</c> is when the
+/// status last changed). An insert adds the index row; every replace that changes <see cref="TransactionRecord.Status"/>
+/// is followed by <see cref="SyncIndexAsync"/>, which writes the index row only if it holds an older
+/// <see cref="TransactionRecord.Version"/> (so two racing writers cannot leave it behind). If the process dies, or the index write fails, between the two
+/// writes, the index shows the previous status until the next status change; the reconciler calls
+/// <see cref="SyncIndexAsync"/> for transactions whose events it finds unpublished (a crash right after a save). The
+/// transaction row is always the source of truth.
 /// </para>
 /// <para>
 /// <see cref="ListDueAsync"/> filters on a non-key property, so it scans the whole table; its cost grows with every
@@ -61,25 +67,45 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         return new WriteResult(WriteOutcome.Written, response.Headers.ETag ?? default);
     }
 
-    /// <summary>Replaces the row if it still has <paramref name="etag"/>.</summary>
+    /// <summary>
+    /// Saves a state change: replaces the row read as <paramref name="current"/> if it still has that ETag and records
+    /// <paramref name="events"/> in the transaction's outbox, in one entity-group transaction (both or neither).
+    /// Then brings the user index up to date if the status shown there changed.
+    /// </summary>
     /// <returns>
     /// <see cref="WriteOutcome.Written"/> with the new ETag; <see cref="WriteOutcome.Conflict"/> when another writer
-    /// got there first (reload and re-apply); <see cref="WriteOutcome.NotFound"/> when the row is gone.
+    /// got there first (nothing was written: reload and re-apply); <see cref="WriteOutcome.NotFound"/> when the row is gone.
     /// </returns>
-    public async Task<WriteResult> ReplaceAsync(TransactionRecord record, ETag etag, CancellationToken cancellationToken)
+    public async Task<WriteResult> ReplaceAsync(
+        StoredTransaction current, TransactionRecord updated, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (etag == default || etag == ETag.All)
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(events);
+        if (current.ETag == default || current.ETag == ETag.All)
         {
-            throw new ArgumentException("Replace needs the ETag of the row that was read.", nameof(etag));
+            throw new ArgumentException("Replace needs the ETag of the row that was read.", nameof(current));
         }
 
-        var entity = ToEntity(record);
-        Response response;
+        if (!string.Equals(current.Record.TransactionId, updated.TransactionId, StringComparison.Ordinal)
+            || events.Any(e => !string.Equals(e.TransactionId, updated.TransactionId, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("A state change and its events belong to one transaction.", nameof(events));
+        }
+
+        if (events.Count >= OutboxStore.MaxBatchOperations)
+        {
+            throw new ArgumentException(
+                $"{events.Count} events do not fit in one entity-group transaction with the state row (at most {OutboxStore.MaxBatchOperations - 1}).",
+                nameof(events));
+        }
+
+        ETag written;
         try
         {
-            response = await _transactions.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken)
-                .ConfigureAwait(false);
+            written = events.Count == 0
+                ? await ReplaceRowAsync(updated, current.ETag, cancellationToken).ConfigureAwait(false)
+                : await ReplaceRowWithEventsAsync(updated, current.ETag, events, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
@@ -90,13 +116,36 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
             return new WriteResult(WriteOutcome.NotFound);
         }
 
-        await TrySyncIndexAsync(record, cancellationToken).ConfigureAwait(false);
-        return new WriteResult(WriteOutcome.Written, response.Headers.ETag ?? default);
+        if (!string.Equals(current.Record.Status, updated.Status, StringComparison.Ordinal))
+        {
+            await TrySyncIndexAsync(updated, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new WriteResult(WriteOutcome.Written, written);
+    }
+
+    private async Task<ETag> ReplaceRowAsync(TransactionRecord record, ETag etag, CancellationToken cancellationToken)
+    {
+        var response = await _transactions.UpdateEntityAsync(ToEntity(record), etag, TableUpdateMode.Replace, cancellationToken)
+            .ConfigureAwait(false);
+        return response.Headers.ETag ?? default;
+    }
+
+    private async Task<ETag> ReplaceRowWithEventsAsync(
+        TransactionRecord record, ETag etag, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
+    {
+        TableTransactionAction[] actions =
+        [
+            new(TableTransactionActionType.UpdateReplace, ToEntity(record), etag),
+            .. events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, OutboxStore.ToEntity(e))),
+        ];
+        var response = await _transactions.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        return response.Value[0].Headers.ETag ?? default;
     }
 
     /// <summary>
     /// Brings the user index row up to <paramref name="record"/> unless it already holds the same or a newer version.
-    /// Called after every write; call it to repair the index for a transaction that was loaded.
+    /// Called after an insert and after a status change; call it to repair the index for a transaction that was loaded.
     /// </summary>
     public async Task SyncIndexAsync(TransactionRecord record, CancellationToken cancellationToken)
     {
@@ -262,6 +311,7 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         entity.GetDateTimeOffset("CreatedAt")!.Value,
         entity.GetDateTimeOffset("UpdatedAt")!.Value,
         entity.GetDateTimeOffset("ExpireAt")!.Value);
+
     /// <summary>
     /// The index row of a newly inserted transaction usually does not exist yet: insert it without reading first, and
     /// fall back to the versioned sync only when it does (409: an earlier attempt, or a racing writer, got there first).

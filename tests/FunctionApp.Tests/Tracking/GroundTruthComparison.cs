@@ -4,23 +4,33 @@ using Gateway.Simulator.Engine;
 
 namespace FunctionApp.Tests.Tracking;
 
-/// <summary>One CloudEvent read from the <c>transaction-outcomes</c> queue.</summary>
+/// <summary>
+/// One CloudEvent read from the <c>transaction-outcomes</c> queue, whose messages are in the CloudEvents JSON batch
+/// format (<c>application/cloudevents-batch+json</c>: an array of events).
+/// </summary>
 public sealed record OutcomeEvent(string Id, string Type, string Subject, JsonElement Data)
 {
     public const string OrderUpdated = "order.updated";
 
     public bool IsFinal => Type.StartsWith("transaction.", StringComparison.Ordinal);
 
-    public static OutcomeEvent Parse(string json)
+    /// <summary>The events of one queue message; throws unless it is a non-empty JSON array of CloudEvents.</summary>
+    public static IReadOnlyList<OutcomeEvent> ParseBatch(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        return new OutcomeEvent(
-            root.GetProperty("id").GetString()!,
-            root.GetProperty("type").GetString()!,
-            root.GetProperty("subject").GetString()!,
-            root.GetProperty("data").Clone());
+        if (document.RootElement.ValueKind != JsonValueKind.Array || document.RootElement.GetArrayLength() == 0)
+        {
+            throw new FormatException($"An outcomes message is not a non-empty JSON array of CloudEvents: {json}");
+        }
+
+        return [.. document.RootElement.EnumerateArray().Select(Parse)];
     }
+
+    private static OutcomeEvent Parse(JsonElement cloudEvent) => new(
+        cloudEvent.GetProperty("id").GetString()!,
+        cloudEvent.GetProperty("type").GetString()!,
+        cloudEvent.GetProperty("subject").GetString()!,
+        cloudEvent.GetProperty("data").Clone());
 }
 
 /// <summary>An event delivered more than once; <see cref="ExtraCopies"/> counts the deliveries beyond the first.</summary>

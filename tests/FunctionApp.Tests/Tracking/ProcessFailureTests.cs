@@ -45,21 +45,23 @@ public sealed class ProcessFailureTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task OutboxUnavailable_AfterStockChangesAreSaved_OrderUpdatedEventsPublishedOnceStorageRecovers()
+    public async Task OutcomesQueueUnavailable_AfterStockChangesAreSaved_ReconcilerSendsTheirEventsOnce()
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var kit = new TrackingKit(harness);
         var created = await kit.CreateAsync(WebhookFaultTests.Basket, new Scenario { Webhooks = new WebhookFaults { Drop = ["completed"] } });
 
-        // The state row saves, then every outbox write fails: what a process dying right after the save leaves behind.
-        var outbox = harness.Services.GetRequiredService<StorageClients>().Table(TableNames.Outbox);
-        await outbox.DeleteAsync();
+        // The change saves with its events, then every send fails: what a process dying right after the save leaves behind.
+        var outcomes = harness.Services.GetRequiredService<StorageQueues>().Queue(QueueNames.TransactionOutcomes);
+        await outcomes.DeleteAsync();
         await kit.ConfirmInSdkAsync(created);
         var placed = await kit.WaitForStatusAsync(created.TransactionId, "OrdersOpen");
         Assert.Equal(["ITC SELL PLACED 0/5", "NIFTYBEES BUY PLACED 0/10", "RELIANCE BUY PLACED 0/2"], TrackingKit.Stocks(placed));
-        Assert.Empty(await kit.DrainOutcomesAsync());
+        var outbox = harness.Services.GetRequiredService<OutboxStore>();
+        Assert.Equal(3, (await outbox.ListUnpublishedAsync(created.TransactionId, CancellationToken.None)).Count);
 
-        await outbox.CreateIfNotExistsAsync();
+        await outcomes.CreateIfNotExistsAsync();
+        Assert.Empty(await kit.DrainOutcomesAsync());
         await kit.SkipToNextWakeUpAsync(created.TransactionId);
 
         await kit.AssertMatchesTruthAsync(created.TransactionId);
@@ -67,6 +69,7 @@ public sealed class ProcessFailureTests(AzuriteFixture azurite)
             ["ITC PLACED", "NIFTYBEES PLACED", "RELIANCE PLACED"],
             kit.Outcomes.Where(e => e.Type == OutcomeEvent.OrderUpdated && e.Data.GetProperty("status").GetString() == "PLACED")
                 .Select(e => $"{e.Data.GetProperty("ticker").GetString()} PLACED").Order(StringComparer.Ordinal));
+        Assert.Empty(await outbox.ListUnpublishedAsync(created.TransactionId, CancellationToken.None));
     }
 
     /// <summary>Stops the app's queue and timer triggers: it still takes webhooks, but nothing processes what they store.</summary>

@@ -21,6 +21,9 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long sending a saved change's events may take before they count as stuck rather than in flight.</summary>
+    private static readonly TimeSpan SendsInFlight = TimeSpan.FromSeconds(2);
+
     private readonly List<OutcomeEvent> outcomes = [];
     private DateTimeOffset? rearmedFor;
 
@@ -69,12 +72,34 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
 
     public Task SetClockAsync(DateTimeOffset to) => AdvanceClockAsync(to - Now);
 
-    /// <summary>Runs the reconciler now (its timer fires every minute): re-arms overdue timers, re-sends unsent outbox events.</summary>
+    /// <summary>
+    /// Runs the reconciler now (its timer fires every minute): re-arms overdue timers, re-sends unsent outbox events.
+    /// Simulated time jumps make events the app is still sending look old enough to count as lost, and the reconciler
+    /// would send them a second time; so it first gives the app a moment (bounded) to finish sending what it has saved.
+    /// </summary>
     public async Task ReconcileAsync()
     {
+        await WaitForSendsInFlightAsync();
         await using var scope = harness.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<TrackerReconcilerFunction>()
             .HandleAsync(new TimerInvocation("TrackerReconciler", IsPastDue: false), CancellationToken.None);
+    }
+
+    /// <summary>Waits until no saved event is unsent; events still unsent after <see cref="SendsInFlight"/> are stuck (the reconciler's work).</summary>
+    private async Task WaitForSendsInFlightAsync()
+    {
+        var outbox = harness.Services.GetRequiredService<OutboxStore>();
+        try
+        {
+            await Eventually.Until(
+                async () => (await outbox.ListAllUnpublishedAsync(DateTimeOffset.MaxValue, 1, CancellationToken.None)).Count == 0,
+                SendsInFlight,
+                "the app to send the events it has saved");
+        }
+        catch (TimeoutException)
+        {
+            // Stuck, not in flight: sending them is what the reconciler is for.
+        }
     }
 
     /// <summary>
@@ -150,7 +175,7 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
         return view;
     }
 
-    /// <summary>Receives (and deletes) everything on the outcomes queue; returns every event read so far.</summary>
+    /// <summary>Receives (and deletes) every message on the outcomes queue (each a batch of events); returns every event read so far.</summary>
     public async Task<IReadOnlyList<OutcomeEvent>> DrainOutcomesAsync()
     {
         var queue = harness.Services.GetRequiredService<StorageQueues>().Queue(QueueNames.TransactionOutcomes);
@@ -164,7 +189,7 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
 
             foreach (var message in messages)
             {
-                outcomes.Add(OutcomeEvent.Parse(message.MessageText));
+                outcomes.AddRange(OutcomeEvent.ParseBatch(message.MessageText));
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }

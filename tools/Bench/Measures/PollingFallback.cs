@@ -62,7 +62,7 @@ public static class PollingFallback
         for (var wake = 1; wake <= MaxWakes; wake++)
         {
             var state = await ReadStateAsync(app, created.TransactionId, cancellationToken);
-            if (state.Phase.IsTerminal() && !state.HasUnpublishedEvents)
+            if (state.Phase.IsTerminal())
             {
                 var calls = app.Gateway.Since(gatewayMark);
                 var polls = calls.Where(c => c.Key != GatewayCallCounter.Create).Sum(c => c.Value);
@@ -110,7 +110,7 @@ public static class PollingFallback
         while (Stopwatch.GetElapsedTime(started) < StepDeadline)
         {
             var state = await ReadStateAsync(app, transactionId, cancellationToken);
-            if (state.Version > version && !state.HasUnpublishedEvents)
+            if (state.Version > version)
             {
                 return;
             }

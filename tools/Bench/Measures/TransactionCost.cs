@@ -102,7 +102,7 @@ public static class TransactionCost
             if (await probe.GetAsync(transactionId, cancellationToken) is { } stored)
             {
                 var state = TrackerStateJson.Deserialize(stored.Record.StateJson);
-                if (state.Phase.IsTerminal() && !state.HasUnpublishedEvents)
+                if (state.Phase.IsTerminal())
                 {
                     return state;
                 }
