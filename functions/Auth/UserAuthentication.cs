@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
 
 namespace FunctionApp.Auth;
@@ -10,6 +11,7 @@ public static class UserAuthentication
 {
     public const string Policy = "PlatformUser";
     private const string DevelopmentScheme = "DevelopmentIssuer";
+    private const string SuppressAutoDefaultSchemeSwitch = "Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme";
 
     public static IServiceCollection AddUserAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,7 +25,11 @@ public static class UserAuthentication
 
         services.AddSingleton(options);
         var schemes = new List<string>();
+        // Only the endpoints that require a user authenticate, with the policy's schemes. Without this switch a single
+        // registered scheme becomes the default and every anonymous request (webhooks, health) runs the JWT handler too.
+        AppContext.SetSwitch(SuppressAutoDefaultSchemeSwitch, true);
         var authentication = services.AddAuthentication();
+        WithoutKeyRingLoadAtStart(services);
         if (!string.IsNullOrWhiteSpace(options.Authority))
         {
             schemes.Add(JwtBearerDefaults.AuthenticationScheme);
@@ -64,6 +70,23 @@ public static class UserAuthentication
             .RequireAuthenticatedUser()
             .RequireClaim(options.UserIdClaim));
         return services;
+    }
+
+    /// <summary>
+    /// <c>AddAuthentication</c> also registers ASP.NET Core data protection, whose hosted service loads (or creates) the
+    /// key ring on every start, before the app listens. Bearer tokens are not protected with it and nothing else in the
+    /// app uses it, so that start-up work is dropped; the key ring would still load on first use if something needed it.
+    /// </summary>
+    private static void WithoutKeyRingLoadAtStart(IServiceCollection services)
+    {
+        var dataProtectionAssembly = typeof(DataProtectionOptions).Assembly;
+        var keyRingLoaders = services
+            .Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == dataProtectionAssembly)
+            .ToList();
+        foreach (var descriptor in keyRingLoaders)
+        {
+            services.Remove(descriptor);
+        }
     }
 
     /// <summary>The platform's user id of an authenticated request.</summary>
