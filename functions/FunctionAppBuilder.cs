@@ -74,6 +74,7 @@ public static class FunctionAppBuilder
         services.AddSingleton<ITriggerQueues, StorageTriggerQueues>();
         services.AddOptions<StandaloneOptions>().BindConfiguration(StandaloneOptions.Section);
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<DependencyWarmUp>();
         if (!mode.UnderFunctionsHost)
         {
             services.AddHostedService<StandaloneTriggers>();
@@ -103,7 +104,7 @@ public static class FunctionAppBuilder
 
 /// <summary>
 /// Creates the app's missing tables and queues before anything listens (idempotent), unless the infrastructure creates
-/// them (<see cref="StorageOptions.CreateMissingResources"/> false): then the start does not touch storage at all.
+/// them (<see cref="StorageOptions.CreateMissingResources"/> false): then the start does not wait for storage at all.
 /// </summary>
 internal sealed class StorageStartup(StorageOptions options, IServiceProvider services) : IHostedService
 {

@@ -25,6 +25,30 @@ public sealed class StorageStartupTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Start_AsDeployed_ReadsTheTransactionsTableOnceBeforeAnyRequest()
+    {
+        var requests = new StorageRequestRecorder();
+        await using var harness = await AppHarness.StartAsync(azurite, InfrastructureCreatesStorage, storagePolicies: [requests], asFunctionsHostStarts: true);
+
+        // The warm-up runs in the background: the start does not wait for it.
+        await Eventually.Until(() => requests.Count > 0, TimeSpan.FromSeconds(20), "the storage warm-up read");
+
+        var read = Assert.Single(requests.Since(0));
+        Assert.Equal(("GET", harness.NamePrefix + "Transactions", true), (read.Method, read.Resource, read.Keyed));
+    }
+
+    [Fact]
+    public async Task Start_CreatingMissingResources_SendsOnlyTheCreates()
+    {
+        var requests = new StorageRequestRecorder();
+        await using var harness = await AppHarness.StartAsync(azurite, storagePolicies: [requests], asFunctionsHostStarts: true);
+
+        // The creates are awaited before the app listens; no warm-up read follows them.
+        Assert.Equal(TableNames.All.Count + QueueNames.All.Count, requests.Count);
+        Assert.DoesNotContain(requests.Since(0), r => r.Method == "GET");
+    }
+
+    [Fact]
     public async Task Basket_CreateMissingResourcesFalseOnCreatedStorage_IsTrackedThroughTheQueuesToCompleted()
     {
         var prefix = "c" + Guid.NewGuid().ToString("N")[..10];
