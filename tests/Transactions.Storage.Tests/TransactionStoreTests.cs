@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -306,6 +309,41 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
     }
 
     [Fact]
+    public async Task ReplaceAsync_StatusChangesAgainInOneInstance_IndexReplacedWithoutReadingItFirst()
+    {
+        var requests = new IndexRequests();
+        var options = Options(Azurite.ConnectionString, Clients.NamePrefix);
+        options.AdditionalPolicies.Add(requests);
+        var store = new TransactionStore(new StorageClients(options), NullLogger<TransactionStore>.Instance);
+        await store.InsertAsync(NewRecord("TRX_etag", "etag-user", Start), Ct);
+        var loaded = (await store.GetAsync("TRX_etag", Ct))!;
+        requests.Take();
+        var placed = loaded.Record with { Status = "OrdersOpen", Version = 2 };
+        var second = new StoredTransaction(placed, (await store.ReplaceAsync(loaded, placed, [], Ct)).ETag);
+        var firstSync = requests.Take();
+
+        await store.ReplaceAsync(second, placed with { Status = "Confirming", Version = 3 }, [], Ct);
+
+        Assert.Equal(["GET", "PUT"], firstSync);
+        Assert.Equal(["PUT"], requests.Take());
+        Assert.Equal("Confirming", Assert.Single((await Store.ListForUserAsync("etag-user", null, null, 10, Ct)).Items).Status);
+    }
+
+    [Fact]
+    public async Task SyncIndexAsync_RowWrittenSinceByAnotherInstance_KeepsTheNewerVersion()
+    {
+        var record = NewRecord("TRX_two", "two-instances", Start);
+        var mine = Store;
+        await mine.InsertAsync(record, Ct);
+        await mine.SyncIndexAsync(record with { Status = "OrdersOpen", Version = 2 }, Ct);
+        await Store.SyncIndexAsync(record with { Status = "Completed", Version = 4 }, Ct);
+
+        await mine.SyncIndexAsync(record with { Status = "Confirming", Version = 3 }, Ct);
+
+        Assert.Equal("Completed", Assert.Single((await Store.ListForUserAsync("two-instances", null, null, 10, Ct)).Items).Status);
+    }
+
+    [Fact]
     public async Task ListForUserAsync_UserIdWithReservedKeyCharacters_IsIsolatedPerUser()
     {
         await Store.InsertAsync(NewRecord("TRX_a", "tenant/alice#1", Start), Ct);
@@ -352,6 +390,43 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         }
 
         Assert.Equal(2, (await Store.ListDueAsync(Start, maxResults: 2, Ct)).Count);
+    }
+
+    /// <summary>The methods of the requests sent to the user index since the last <see cref="Take"/>.</summary>
+    private sealed class IndexRequests : HttpPipelinePolicy
+    {
+        private readonly ConcurrentQueue<string> methods = new();
+
+        public List<string> Take()
+        {
+            var taken = new List<string>();
+            while (methods.TryDequeue(out var method))
+            {
+                taken.Add(method);
+            }
+
+            return taken;
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            Record(message);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            Record(message);
+        }
+
+        private void Record(HttpMessage message)
+        {
+            if (message.Request.Uri.Path.Contains(TableNames.UserTransactions, StringComparison.Ordinal))
+            {
+                methods.Enqueue(message.Request.Method.Method);
+            }
+        }
     }
 
     internal static OutboxEvent Event(string transactionId, long version, string eventId) =>

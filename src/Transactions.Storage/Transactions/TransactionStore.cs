@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -20,10 +21,11 @@ namespace Transactions.Storage;
 /// The index is eventually consistent and shows the status as of its last change (its <c>UpdatedAt</c> is when the
 /// status last changed). An insert adds the index row; every replace that changes <see cref="TransactionRecord.Status"/>
 /// is followed by <see cref="SyncIndexAsync"/>, which writes the index row only if it holds an older
-/// <see cref="TransactionRecord.Version"/> (so two racing writers cannot leave it behind). If the process dies, or the index write fails, between the two
-/// writes, the index shows the previous status until the next status change; the reconciler calls
-/// <see cref="SyncIndexAsync"/> for transactions whose events it finds unpublished (a crash right after a save). The
-/// transaction row is always the source of truth.
+/// <see cref="TransactionRecord.Version"/> (so two racing writers cannot leave it behind): with the ETag of the row
+/// this instance last wrote when it has one, else after reading the row's version. If the process dies, or the index
+/// write fails, between the two writes, the index shows the previous status until the next status change; the
+/// reconciler calls <see cref="SyncIndexAsync"/> for transactions whose events it finds unpublished (a crash right
+/// after a save). The transaction row is always the source of truth.
 /// </para>
 /// <para>
 /// <see cref="ListDueAsync"/> filters on a non-key property, so it scans the whole table; its cost grows with every
@@ -36,9 +38,11 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
     private const string TransactionRowKey = "tx";
     public const int MaxPageSize = 100;
     private const int IndexSyncAttempts = 3;
+    private const int MaxIndexRowsRemembered = 10_000;
 
     private readonly TableClient _transactions = clients.Table(TableNames.Transactions);
     private readonly TableClient _index = clients.Table(TableNames.UserTransactions);
+    private readonly ConcurrentDictionary<string, IndexRowWritten> _indexRowsWritten = new(StringComparer.Ordinal);
 
     public async Task<StoredTransaction?> GetAsync(string transactionId, CancellationToken cancellationToken)
     {
@@ -151,6 +155,28 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
     {
         ArgumentNullException.ThrowIfNull(record);
         var row = ToIndexEntity(record);
+        if (_indexRowsWritten.TryGetValue(record.TransactionId, out var written))
+        {
+            // Versions only grow: the row holds what this instance wrote or something newer.
+            if (written.Version >= record.Version)
+            {
+                return;
+            }
+
+            // Still the row this instance wrote (an older version): replace it without reading it first.
+            try
+            {
+                var replaced = await _index.UpdateEntityAsync(row, written.ETag, TableUpdateMode.Replace, cancellationToken)
+                    .ConfigureAwait(false);
+                RememberIndexRow(record, replaced.Headers.ETag);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                // Another writer (or a repair) changed it since: read it and decide by version.
+            }
+        }
+
         for (var attempt = 1; attempt <= IndexSyncAttempts; attempt++)
         {
             var existing = await _index.GetEntityIfExistsAsync<TableEntity>(
@@ -159,7 +185,8 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
             {
                 if (!existing.HasValue)
                 {
-                    await _index.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                    var added = await _index.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                    RememberIndexRow(record, added.Headers.ETag);
                     return;
                 }
 
@@ -168,8 +195,9 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
                     return;
                 }
 
-                await _index.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken)
+                var replaced = await _index.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken)
                     .ConfigureAwait(false);
+                RememberIndexRow(record, replaced.Headers.ETag);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
@@ -179,6 +207,28 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         }
 
         StorageLog.UserIndexSyncContended(logger, record.TransactionId, IndexSyncAttempts);
+    }
+
+    /// <summary>
+    /// Keeps the ETag of an index row this instance wrote, so the next status change replaces it with that ETag instead
+    /// of reading it first. Bounded: when full it starts over (a miss only costs the read).
+    /// </summary>
+    private void RememberIndexRow(TransactionRecord record, ETag? etag)
+    {
+        if (etag is not { } known)
+        {
+            return;
+        }
+
+        if (_indexRowsWritten.Count >= MaxIndexRowsRemembered)
+        {
+            _indexRowsWritten.Clear();
+        }
+
+        _indexRowsWritten.AddOrUpdate(
+            record.TransactionId,
+            new IndexRowWritten(record.Version, known),
+            (_, previous) => previous.Version >= record.Version ? previous : new IndexRowWritten(record.Version, known));
     }
 
     /// <summary>
@@ -333,3 +383,6 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         }
     }
 }
+
+/// <summary>The version and ETag of a user index row as this instance last wrote it.</summary>
+internal readonly record struct IndexRowWritten(long Version, ETag ETag);
