@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gateway.Client.Http;
 using Gateway.Client.Transactions;
 using FunctionApp.Tracking;
+using FunctionApp.Webhooks;
 using Transactions.Storage;
 using Transactions.Tracking;
 
@@ -44,6 +45,7 @@ public sealed partial class TransactionCreation(
     GatewaySessions sessions,
     TrackerEngine engine,
     TrackerScheduler scheduler,
+    KnownTransactions known,
     TimeProvider clock,
     ILogger<TransactionCreation> logger)
 {
@@ -152,6 +154,7 @@ public sealed partial class TransactionCreation(
         }
 
         await scheduler.ScheduleAsync(start.State, start.NextAction, cancellationToken);
+        known.Remember(created.TransactionId, new TransactionIdentity(userId, notesRef));
         LogCreated(logger, created.TransactionId, request.Securities.Count);
         return new CreationResult.Created(new CreatedTransactionResponse(created.TransactionId, session.GatewayToken, created.ExpireAt, session.Broker), Replayed: false);
     }

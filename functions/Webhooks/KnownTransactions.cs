@@ -9,8 +9,8 @@ public sealed record TransactionIdentity(string UserId, string NotesRef);
 /// <summary>
 /// The identity of transactions this instance has already looked up, for the webhook intake: a transaction gets
 /// several webhooks (placed, updated, completed, redeliveries) and its owner and notes reference are fixed when it is
-/// created, so only the first one needs to read the row. Only transactions that exist are remembered; the cache is
-/// bounded (when full, entries are evicted and read again on their next webhook).
+/// created, so only the first one needs to read the row, and none when this instance created it. Only transactions that
+/// exist are remembered; the cache is bounded (when full, entries are evicted and read again on their next webhook).
 /// </summary>
 public sealed class KnownTransactions(TransactionStore transactions) : IDisposable
 {
@@ -37,6 +37,9 @@ public sealed class KnownTransactions(TransactionStore transactions) : IDisposab
         cache.Set(transactionId, identity, Entry);
         return identity;
     }
+
+    /// <summary>Remembers a transaction this instance has just stored (its webhooks often come back to the same instance).</summary>
+    public void Remember(string transactionId, TransactionIdentity identity) => cache.Set(transactionId, identity, Entry);
 
     public void Dispose() => cache.Dispose();
 }

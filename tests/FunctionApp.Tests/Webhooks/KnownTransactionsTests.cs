@@ -51,6 +51,15 @@ public sealed class KnownTransactionsTests(AzuriteFixture azurite) : IAsyncLifet
         Assert.Equal(new TransactionIdentity("alice", "ref_alice_1"), after);
     }
 
+    [Fact]
+    public async Task GetAsync_Remembered_AnsweredWithoutAnyRow()
+    {
+        using var known = new KnownTransactions(store);
+        known.Remember(TransactionId, new TransactionIdentity("alice", "ref_alice_1"));
+
+        Assert.Equal(new TransactionIdentity("alice", "ref_alice_1"), await known.GetAsync(TransactionId, CancellationToken.None));
+    }
+
     private async Task InsertAsync() => await store.InsertAsync(
         new TransactionRecord
         {
