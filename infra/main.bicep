@@ -125,7 +125,6 @@ var tableNames = [
   'UserLinks'
   'WebhookInbox'
   'IdempotencyRecords'
-  'Outbox'
 ]
 
 // The host moves a message that keeps failing to <queue>-poison; creating those up front lets
