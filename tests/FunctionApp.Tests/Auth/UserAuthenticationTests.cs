@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using FunctionApp.Auth;
 using FunctionApp.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -64,6 +66,16 @@ public sealed class UserAuthenticationTests(AzuriteFixture azurite)
 
         response.AssertProblem(HttpStatusCode.Unauthorized);
         Assert.Equal(0, harness.GatewayTransactionCount());
+    }
+
+    [Fact]
+    public async Task Start_RunsNoDataProtectionKeyRingLoad()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+
+        // Bearer tokens do not use data protection; its hosted service would load the key ring at every start.
+        var dataProtection = typeof(DataProtectionOptions).Assembly;
+        Assert.DoesNotContain(harness.Services.GetServices<IHostedService>(), service => service.GetType().Assembly == dataProtection);
     }
 
     [Fact]
