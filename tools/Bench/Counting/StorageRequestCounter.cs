@@ -12,7 +12,8 @@ namespace Bench.Counting;
 /// <param name="Kind">What the request does, e.g. "point read", "insert", "replace (ETag)", "send", "receive".</param>
 /// <param name="Messages">For a queue receive: how many messages it returned.</param>
 /// <param name="Scan">A table query across partitions: the reconciler's periodic sweeps, not work for one transaction.</param>
-public sealed record StorageRequest(long Timestamp, string Method, string Service, string Resource, string Kind, int Status, int Messages, bool Scan)
+/// <param name="WritesTransactionRow">It writes a transaction's state row (row key "tx"), alone or in an entity-group transaction.</param>
+public sealed record StorageRequest(long Timestamp, string Method, string Service, string Resource, string Kind, int Status, int Messages, bool Scan, bool WritesTransactionRow)
 {
     public bool IsWrite => Service == "table" ? Method != "GET" : Kind is "send" or "delete message" or "update message";
 
@@ -41,17 +42,32 @@ public sealed partial class StorageRequestCounter(string namePrefix, int queuePo
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        var batch = BatchBody(message);
         ProcessNext(message, pipeline);
-        requests.Enqueue(Classify(message));
+        requests.Enqueue(Classify(message, batch));
     }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        var batch = BatchBody(message);
         await ProcessNextAsync(message, pipeline);
-        requests.Enqueue(Classify(message));
+        requests.Enqueue(Classify(message, batch));
     }
 
-    private StorageRequest Classify(HttpMessage message)
+    /// <summary>An entity-group transaction's multipart body, read before it is sent (it cannot be read afterwards).</summary>
+    private static string? BatchBody(HttpMessage message)
+    {
+        if (!message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) || message.Request.Content is null)
+        {
+            return null;
+        }
+
+        using var body = new MemoryStream();
+        message.Request.Content.WriteTo(body, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(body.ToArray());
+    }
+
+    private StorageRequest Classify(HttpMessage message, string? batchBody)
     {
         var request = message.Request;
         var uri = request.Uri.ToUri();
@@ -76,7 +92,12 @@ public sealed partial class StorageRequestCounter(string namePrefix, int queuePo
                 _ => $"{method} {string.Join('/', segments.Skip(2))}",
             };
             var received = kind == "receive" && status == 200 ? CountMessages(message) : 0;
-            return new StorageRequest(Stopwatch.GetTimestamp(), method, "queue", queue, kind, status, received, Scan: false);
+            return new StorageRequest(Stopwatch.GetTimestamp(), method, "queue", queue, kind, status, received, Scan: false, WritesTransactionRow: false);
+        }
+
+        if (batchBody is not null)
+        {
+            return ClassifyBatch(batchBody, method, status);
         }
 
         var entity = EntityPath().Match(resourceSegment);
@@ -100,8 +121,36 @@ public sealed partial class StorageRequestCounter(string namePrefix, int queuePo
             _ => method.ToLowerInvariant(),
         };
         var scan = tableKind == "query" && !Uri.UnescapeDataString(uri.Query).Contains("PartitionKey eq", StringComparison.Ordinal);
-        return new StorageRequest(Stopwatch.GetTimestamp(), method, "table", table, tableKind, status, 0, scan);
+        // A transaction row is the only Transactions entity written on its own (outbox rows go in batches with it).
+        var writesRow = table == TransactionsTable && method != "GET" && !entity.Groups["keys"].Value.Contains("evt", StringComparison.Ordinal);
+        return new StorageRequest(Stopwatch.GetTimestamp(), method, "table", table, tableKind, status, 0, scan, writesRow);
     }
+
+    /// <summary>
+    /// An entity-group transaction: one request whose multipart body holds the operations, all on one partition of one
+    /// table. Its kind lists them, e.g. "entity-group transaction: replace ×1, insert ×3".
+    /// </summary>
+    private StorageRequest ClassifyBatch(string body, string method, int status)
+    {
+        var operations = BatchOperation().Matches(body);
+        var table = operations.Count > 0 ? StripPrefix(operations[0].Groups["table"].Value) : "?";
+        var kinds = operations
+            .Select(op => (op.Groups["verb"].Value, op.Groups["keys"].Success) switch
+            {
+                ("POST", _) => "insert",
+                ("PUT", _) => "replace",
+                ("PATCH" or "MERGE", _) => "merge",
+                ("DELETE", _) => "delete",
+                var (verb, _) => verb.ToLowerInvariant(),
+            })
+            .GroupBy(kind => kind)
+            .Select(group => $"{group.Key} ×{group.Count()}");
+        var writesRow = table == TransactionsTable && operations.Any(op => op.Groups["keys"].Value.Contains("RowKey='tx'", StringComparison.Ordinal));
+        return new StorageRequest(
+            Stopwatch.GetTimestamp(), method, "table", table, $"entity-group transaction: {string.Join(", ", kinds)}", status, 0, Scan: false, writesRow);
+    }
+
+    private const string TransactionsTable = "Transactions";
 
     private string StripPrefix(string name) =>
         namePrefix.Length > 0 && name.StartsWith(namePrefix, StringComparison.Ordinal) ? name[namePrefix.Length..] : name;
@@ -114,6 +163,9 @@ public sealed partial class StorageRequestCounter(string namePrefix, int queuePo
 
     [GeneratedRegex(@"^(?<table>[A-Za-z0-9]+)\((?<keys>.*)\)$")]
     private static partial Regex EntityPath();
+
+    [GeneratedRegex(@"^(?<verb>POST|PUT|PATCH|MERGE|DELETE) \S*?/(?<table>[A-Za-z0-9]+)(\((?<keys>[^)]*)\))?(\?\S*)? HTTP/1\.1", RegexOptions.Multiline)]
+    private static partial Regex BatchOperation();
 
     [GeneratedRegex("<QueueMessage>")]
     private static partial Regex QueueMessageElement();

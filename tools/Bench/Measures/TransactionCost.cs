@@ -85,7 +85,7 @@ public static class TransactionCost
             operations,
             counted.Count,
             counted.Count(r => r.IsWrite),
-            counted.Count(r => r.IsWrite && r.Resource == TableNames.Transactions),
+            counted.Count(r => r.WritesTransactionRow),
             final.Version,
             timerSends - timerDeletes,
             requests.Count - counted.Count,
