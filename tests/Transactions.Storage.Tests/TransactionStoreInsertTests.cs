@@ -28,6 +28,23 @@ public sealed class TransactionStoreInsertTests(AzuriteFixture azurite) : Storag
     }
 
     [Fact]
+    public async Task InsertAsync_ThenAStatusChange_ReplacesTheIndexRowWithoutReadingIt()
+    {
+        var recorder = new RecordingPolicy();
+        var options = Options(Azurite.ConnectionString, Clients.NamePrefix);
+        options.AdditionalPolicies.Add(recorder);
+        var store = new TransactionStore(new StorageClients(options), NullLogger<TransactionStore>.Instance);
+        var record = TransactionStoreTests.NewRecord("TRX_moves", "user-1", Start);
+        await store.InsertAsync(record, Ct);
+        var inserted = recorder.Requests(Clients.NamePrefix).Count;
+
+        await store.SyncIndexAsync(record with { Status = "OrdersOpen", Version = 2 }, Ct);
+
+        Assert.Equal([$"PUT {TableNames.UserTransactions} 204"], recorder.Requests(Clients.NamePrefix).Skip(inserted));
+        Assert.Equal("OrdersOpen", Assert.Single((await Store.ListForUserAsync("user-1", null, null, 10, Ct)).Items).Status);
+    }
+
+    [Fact]
     public async Task InsertAsync_IndexRowAlreadyThereWithAnOlderVersion_BringsItUpToDate()
     {
         var record = TransactionStoreTests.NewRecord("TRX_stale", "user-1", Start);

@@ -370,7 +370,8 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
     {
         try
         {
-            await _index.AddEntityAsync(ToIndexEntity(record), cancellationToken).ConfigureAwait(false);
+            var added = await _index.AddEntityAsync(ToIndexEntity(record), cancellationToken).ConfigureAwait(false);
+            RememberIndexRow(record, added.Headers.ETag);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
