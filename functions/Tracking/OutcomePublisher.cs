@@ -97,8 +97,8 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
     }
 
     /// <summary>
-    /// Sends the recorded events of one transaction (one message per state change, split only when it would not fit)
-    /// and marks them published in one entity-group transaction.
+    /// Sends the recorded events of one transaction, saved together, as one message (split only when it would not fit),
+    /// oldest state change first, and marks them published in one entity-group transaction.
     /// </summary>
     public async Task PublishAsync(string transactionId, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
     {
@@ -108,12 +108,9 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
             return;
         }
 
-        foreach (var change in events.GroupBy(e => e.StateVersion).OrderBy(g => g.Key))
+        foreach (var message in CloudEventBatches.ToMessages(events.OrderBy(e => e.StateVersion).Select(e => e.PayloadJson)))
         {
-            foreach (var message in CloudEventBatches.ToMessages(change.Select(e => e.PayloadJson)))
-            {
-                await queues.SendAsync(QueueNames.TransactionOutcomes, message, cancellationToken);
-            }
+            await queues.SendAsync(QueueNames.TransactionOutcomes, message, cancellationToken);
         }
 
         if (!await outbox.MarkPublishedAsync(transactionId, [.. events.Select(e => e.EventId)], cancellationToken))

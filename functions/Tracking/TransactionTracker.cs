@@ -47,6 +47,18 @@ public sealed partial class TransactionTracker(
     private readonly SemaphoreSlim[] signalGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     /// <summary>
+    /// Signals waiting for their transaction's gate. Whoever holds the gate applies all of them as one state change (one
+    /// read, one write, one message of events), e.g. the "placed" and "completed" webhooks of an order filled at once;
+    /// each waiting invocation completes only when that write has succeeded, and fails with it.
+    /// </summary>
+    private readonly Dictionary<string, List<PendingSignal>> pendingSignals = new(StringComparer.Ordinal);
+
+    private sealed record PendingSignal(SignalReceived Signal)
+    {
+        public TaskCompletionSource Applied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
     /// Applies one hit carried by a <c>tracker-events</c> message (its body inline, or in the inbox when it was too large
     /// for the message). A redelivered hit is recognised by its key (see <see cref="TrackedTransaction.AppliedSignals"/>),
     /// and re-applying one is harmless anyway: the merge is monotonic.
@@ -67,15 +79,57 @@ public sealed partial class TransactionTracker(
             return;
         }
 
+        var mine = new PendingSignal(signal with { SignalKey = message.SignalKey });
+        lock (pendingSignals)
+        {
+            if (!pendingSignals.TryGetValue(message.TransactionId, out var waiting))
+            {
+                pendingSignals[message.TransactionId] = waiting = [];
+            }
+
+            waiting.Add(mine);
+        }
+
         var gate = signalGates[(int)((uint)StringComparer.Ordinal.GetHashCode(message.TransactionId) % (uint)signalGates.Length)];
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await ApplyAsync(message.TransactionId, signal with { SignalKey = message.SignalKey }, cancellationToken);
+            await ApplyPendingAsync(message.TransactionId, cancellationToken);
         }
         finally
         {
             gate.Release();
+        }
+
+        // Applied by this invocation or by the one that held the gate before it.
+        await mine.Applied.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task ApplyPendingAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        List<PendingSignal>? batch;
+        lock (pendingSignals)
+        {
+            pendingSignals.Remove(transactionId, out batch);
+        }
+
+        if (batch is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await ApplyAsync(transactionId, [.. batch.Select(pending => (TrackerEvent)pending.Signal)], loaded: null, inlineWakeUps: 0, cancellationToken);
+            batch.ForEach(pending => pending.Applied.TrySetResult());
+        }
+        catch (OperationCanceledException)
+        {
+            batch.ForEach(pending => pending.Applied.TrySetCanceled(cancellationToken));
+        }
+        catch (Exception e)
+        {
+            batch.ForEach(pending => pending.Applied.TrySetException(e));
         }
     }
 
@@ -103,15 +157,16 @@ public sealed partial class TransactionTracker(
     /// Applies one event with optimistic concurrency and carries out its effects. Null when the transaction is unknown.
     /// </summary>
     public Task<TrackerDecision?> ApplyAsync(string transactionId, TrackerEvent trackerEvent, CancellationToken cancellationToken) =>
-        ApplyAsync(transactionId, trackerEvent, loaded: null, inlineWakeUps: 0, cancellationToken);
+        ApplyAsync(transactionId, [trackerEvent], loaded: null, inlineWakeUps: 0, cancellationToken);
 
     /// <summary>
-    /// Applies the event to <paramref name="loaded"/> (when given: a row already read or just written) or to a fresh read;
-    /// after a 412 it reloads and re-applies. A change is saved in one write together with the events it publishes,
-    /// then the events are sent and the next wake-up is scheduled (or run at once when it is already due).
+    /// Applies the events, in order, to <paramref name="loaded"/> (when given: a row already read or just written) or to a
+    /// fresh read; after a 412 it reloads and re-applies. Whatever they change is saved in one write together with the
+    /// events it publishes, then the events are sent and the next wake-up is scheduled (or run at once when it is
+    /// already due). Returns the decision of the last event that changed the state (or of the last event).
     /// </summary>
     private async Task<TrackerDecision?> ApplyAsync(
-        string transactionId, TrackerEvent trackerEvent, StoredTransaction? loaded, int inlineWakeUps, CancellationToken cancellationToken)
+        string transactionId, IReadOnlyList<TrackerEvent> trackerEvents, StoredTransaction? loaded, int inlineWakeUps, CancellationToken cancellationToken)
     {
         var stored = loaded;
         for (var attempt = 1; attempt <= MaxConcurrencyRetries; attempt++)
@@ -119,24 +174,46 @@ public sealed partial class TransactionTracker(
             stored ??= await transactions.GetAsync(transactionId, cancellationToken);
             if (stored is null)
             {
-                LogUnknownTransaction(logger, transactionId, trackerEvent.Trigger);
+                LogUnknownTransaction(logger, transactionId, trackerEvents[0].Trigger);
                 return null;
             }
 
             var state = TrackerStateJson.Deserialize(stored.Record.StateJson);
-            var decision = engine.Apply(state, trackerEvent);
-            if (decision.Ignored != TrackerIgnoreReason.None)
+            var decisions = new List<TrackerDecision>(trackerEvents.Count);
+            var current = state;
+            foreach (var trackerEvent in trackerEvents)
             {
-                LogIgnored(logger, transactionId, trackerEvent.Trigger, decision.Ignored);
+                var decision = engine.Apply(current, trackerEvent);
+                if (decision.Ignored != TrackerIgnoreReason.None)
+                {
+                    LogIgnored(logger, transactionId, trackerEvent.Trigger, decision.Ignored);
+                }
+
+                decisions.Add(decision);
+                current = decision.State;
             }
 
-            if (!decision.Changed)
+            var changes = decisions.Where(d => d.Changed).ToList();
+            if (changes.Count == 0)
             {
-                return decision;
+                return decisions[^1];
             }
 
-            var record = ToRecord(stored.Record, decision.State);
-            var events = publisher.EventsOf(record.UserId, decision);
+            var last = changes[^1];
+            var record = ToRecord(stored.Record, last.State);
+            IReadOnlyList<OutboxEvent> events = [.. changes.SelectMany(change => publisher.EventsOf(record.UserId, change))];
+            if (events.Count >= OutboxStore.MaxBatchOperations && trackerEvents.Count > 1)
+            {
+                // Too many events for one entity-group transaction: one change at a time.
+                TrackerDecision? result = null;
+                foreach (var trackerEvent in trackerEvents)
+                {
+                    result = await ApplyAsync(transactionId, [trackerEvent], loaded: null, inlineWakeUps, cancellationToken) ?? result;
+                }
+
+                return result;
+            }
+
             var written = await transactions.ReplaceAsync(stored, record, events, cancellationToken);
             if (written.Outcome == WriteOutcome.Conflict)
             {
@@ -147,19 +224,24 @@ public sealed partial class TransactionTracker(
 
             if (written.Outcome != WriteOutcome.Written)
             {
-                LogUnknownTransaction(logger, transactionId, trackerEvent.Trigger);
+                LogUnknownTransaction(logger, transactionId, trackerEvents[0].Trigger);
                 return null;
             }
 
-            metrics.TrackerTransition(state.Phase.ToString(), decision.State.Phase.ToString());
-            foreach (var conflict in decision.Conflicts)
+            var from = state.Phase;
+            foreach (var change in changes)
             {
-                LogConflict(logger, transactionId, conflict.Ticker, conflict.KeptStatus.Value, conflict.IgnoredStatus.Value);
+                metrics.TrackerTransition(from.ToString(), change.State.Phase.ToString());
+                from = change.State.Phase;
+                foreach (var conflict in change.Conflicts)
+                {
+                    LogConflict(logger, transactionId, conflict.Ticker, conflict.KeptStatus.Value, conflict.IgnoredStatus.Value);
+                }
             }
 
             await PublishAsync(transactionId, events, cancellationToken);
-            await ContinueAsync(new StoredTransaction(record, written.ETag), decision, inlineWakeUps, cancellationToken);
-            return decision;
+            await ContinueAsync(new StoredTransaction(record, written.ETag), last, inlineWakeUps, cancellationToken);
+            return last;
         }
 
         throw new InvalidOperationException($"Transaction {transactionId} kept changing under {MaxConcurrencyRetries} attempts; the message will be retried.");
@@ -225,7 +307,7 @@ public sealed partial class TransactionTracker(
         };
         if (poll is { } target)
         {
-            await ApplyAsync(state.TransactionId, await PollAsync(state, target, cancellationToken), stored, inlineWakeUps, cancellationToken);
+            await ApplyAsync(state.TransactionId, [await PollAsync(state, target, cancellationToken)], stored, inlineWakeUps, cancellationToken);
         }
     }
 

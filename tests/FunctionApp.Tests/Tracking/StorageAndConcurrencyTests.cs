@@ -88,6 +88,36 @@ public sealed class StorageAndConcurrencyTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task SignalsArrivingWhileTheirTransactionIsBusy_AppliedTogetherInOneStateChange()
+    {
+        var readGate = new TransactionReadGate();
+        var requests = new StorageRequestRecorder();
+        await using var harness = await AppHarness.StartAsync(azurite, storagePolicies: [readGate, requests], asFunctionsHostStarts: true);
+        var kit = new TrackingKit(harness);
+        string[] tickers = ["RELIANCE", "ITC", "TCS"];
+        var id = (await kit.CreateAsync(JsonSerializer.Serialize(tickers.Select(t => new { ticker = t, quantity = 1, type = "BUY" })))).TransactionId;
+        var tracker = harness.Services.GetRequiredService<TransactionTracker>();
+        var messages = tickers.Select(t => new TrackerSignalMessage(
+            id, $"busy-{t}", TrackerSignalMessage.Webhook, JsonSerializer.SerializeToElement(FilledWebhook(id, t, 1).Webhook, Gateway.Client.Json.GatewayJson.Options))).ToList();
+        var mark = requests.Count;
+
+        // The first signal holds the transaction (its read is held back) while the other two arrive.
+        readGate.HoldNextRead();
+        var first = tracker.ApplySignalAsync(messages[0], CancellationToken.None);
+        await readGate.Held.WaitAsync(TrackingKit.Patience);
+        var others = messages.Skip(1).Select(m => tracker.ApplySignalAsync(m, CancellationToken.None)).ToList();
+        readGate.Release();
+        await Task.WhenAll([first, .. others]);
+
+        var sent = requests.Since(mark).Select(r => r.Describe(harness.NamePrefix)).ToList();
+        Assert.Equal(2, sent.Count(r => r.StartsWith("point read Transactions", StringComparison.Ordinal)));
+        Assert.Equal(2, sent.Count(r => r.StartsWith("send transaction-outcomes", StringComparison.Ordinal)));
+        var view = await kit.ViewAsync(id);
+        Assert.Equal(tickers.Select(t => $"{t} BUY COMPLETE 1/1").Order(StringComparer.Ordinal), TrackingKit.Stocks(view));
+        Assert.Equal(3, TrackingKit.Timeline(view).Count(e => e.StartsWith("webhook", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task PoisonMessage_HandlerFailsEveryTime_MovedAsideLoggedCountedAndInboxKept()
     {
         await using var harness = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { ["Standalone:MaxDequeueCount"] = "3" });
@@ -145,5 +175,35 @@ public sealed class StorageAndConcurrencyTests(AzuriteFixture azurite)
         var row = (await table.GetEntityAsync<TableEntity>(transactionId, "tx")).Value;
         row["StateJson"] = "{ this is not a tracked transaction";
         await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+    }
+
+    /// <summary>Holds back one read of a transaction row, when asked, until released.</summary>
+    private sealed class TransactionReadGate : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int armed;
+
+        public Task Held => held.Task;
+
+        public void HoldNextRead() => Interlocked.Exchange(ref armed, 1);
+
+        public void Release() => released.TrySetResult();
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessNext(message, pipeline);
+
+        public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == Azure.Core.RequestMethod.Get
+                && message.Request.Uri.Path.Contains(TableNames.Transactions + "(", StringComparison.Ordinal)
+                && Interlocked.Exchange(ref armed, 0) == 1)
+            {
+                held.TrySetResult();
+                await released.Task;
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
     }
 }
