@@ -90,6 +90,8 @@ public sealed partial class TransactionTracker(
             waiting.Add(mine);
         }
 
+        // Messages received in one batch are started one after another; yielding once lets the others join this one.
+        await Task.Yield();
         var gate = signalGates[(int)((uint)StringComparer.Ordinal.GetHashCode(message.TransactionId) % (uint)signalGates.Length)];
         await gate.WaitAsync(cancellationToken);
         try
