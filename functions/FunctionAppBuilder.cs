@@ -15,12 +15,6 @@ namespace FunctionApp;
 /// <summary>Builds the web app the Functions host (or, standalone, the app itself) drives.</summary>
 public static class FunctionAppBuilder
 {
-    private static readonly Dictionary<string, string?> LoggingDefaults = new()
-    {
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-    };
-
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -35,9 +29,6 @@ public static class FunctionAppBuilder
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings.Read(localSettings) });
         }
 
-        // Lowest of all, what an appsettings.json would say: the framework's per-request and per-call logs only from
-        // warnings up (at Information they would cost every webhook two log records, exported when telemetry is on).
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LoggingDefaults });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
         var functions = FunctionCatalog.Create(configuration);
