@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using TestSupport;
 
@@ -12,7 +9,7 @@ public sealed class StoragePipelinePolicyTests(AzuriteFixture azurite) : Storage
     [Fact]
     public async Task AdditionalPolicies_TableAndQueueRequests_EachSeenOnce()
     {
-        var recorder = new RecordingPolicy();
+        var recorder = new RequestRecorder();
         var options = Options(Azurite.ConnectionString, Clients.NamePrefix);
         options.AdditionalPolicies.Add(recorder);
         var clients = new StorageClients(options);
@@ -22,28 +19,6 @@ public sealed class StoragePipelinePolicyTests(AzuriteFixture azurite) : Storage
 
         Assert.Equal(
             [$"POST /devstoreaccount1/{Clients.NamePrefix}{TableNames.WebhookInbox} 204", $"POST /devstoreaccount1/{Clients.NamePrefix}{QueueNames.TrackerEvents}/messages 201"],
-            recorder.Requests);
-    }
-
-    private sealed class RecordingPolicy : HttpPipelinePolicy
-    {
-        private readonly ConcurrentQueue<string> requests = new();
-
-        public IReadOnlyList<string> Requests => [.. requests];
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Record(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Record(message);
-        }
-
-        private void Record(HttpMessage message) =>
-            requests.Enqueue($"{message.Request.Method} {message.Request.Uri.ToUri().AbsolutePath} {message.Response.Status}");
+            recorder.All.Select(r => $"{r.Method} {r.Path} {r.Status}"));
     }
 }

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport;
 
@@ -14,7 +11,7 @@ public sealed class TransactionStoreInsertTests(AzuriteFixture azurite) : Storag
     [Fact]
     public async Task InsertAsync_NewTransaction_InsertsTheRowAndTheIndexRowWithoutAnyRead()
     {
-        var recorder = new RecordingPolicy();
+        var recorder = new RequestRecorder();
         var options = Options(Azurite.ConnectionString, Clients.NamePrefix);
         options.AdditionalPolicies.Add(recorder);
         var store = new TransactionStore(new StorageClients(options), NullLogger<TransactionStore>.Instance);
@@ -22,7 +19,7 @@ public sealed class TransactionStoreInsertTests(AzuriteFixture azurite) : Storag
         var insert = await store.InsertAsync(TransactionStoreTests.NewRecord("TRX_new", "user-1", Start), Ct);
 
         Assert.Equal(WriteOutcome.Written, insert.Outcome);
-        Assert.Equal([$"POST {TableNames.Transactions} 204", $"POST {TableNames.UserTransactions} 204"], recorder.Requests(Clients.NamePrefix));
+        Assert.Equal([$"POST {TableNames.Transactions} 204", $"POST {TableNames.UserTransactions} 204"], Described(recorder, Clients.NamePrefix));
         var item = Assert.Single((await Store.ListForUserAsync("user-1", null, null, 10, Ct)).Items);
         Assert.Equal(new TransactionSummary("TRX_new", "Created", Start, Start, Start.AddMinutes(15)), item);
     }
@@ -30,17 +27,17 @@ public sealed class TransactionStoreInsertTests(AzuriteFixture azurite) : Storag
     [Fact]
     public async Task InsertAsync_ThenAStatusChange_ReplacesTheIndexRowWithoutReadingIt()
     {
-        var recorder = new RecordingPolicy();
+        var recorder = new RequestRecorder();
         var options = Options(Azurite.ConnectionString, Clients.NamePrefix);
         options.AdditionalPolicies.Add(recorder);
         var store = new TransactionStore(new StorageClients(options), NullLogger<TransactionStore>.Instance);
         var record = TransactionStoreTests.NewRecord("TRX_moves", "user-1", Start);
         await store.InsertAsync(record, Ct);
-        var inserted = recorder.Requests(Clients.NamePrefix).Count;
+        var inserted = Described(recorder, Clients.NamePrefix).Count;
 
         await store.SyncIndexAsync(record with { Status = "OrdersOpen", Version = 2 }, Ct);
 
-        Assert.Equal([$"PUT {TableNames.UserTransactions} 204"], recorder.Requests(Clients.NamePrefix).Skip(inserted));
+        Assert.Equal([$"PUT {TableNames.UserTransactions} 204"], Described(recorder, Clients.NamePrefix).Skip(inserted));
         Assert.Equal("OrdersOpen", Assert.Single((await Store.ListForUserAsync("user-1", null, null, 10, Ct)).Items).Status);
     }
 
@@ -66,34 +63,7 @@ public sealed class TransactionStoreInsertTests(AzuriteFixture azurite) : Storag
         Assert.Equal("Completed", Assert.Single((await Store.ListForUserAsync("user-1", null, null, 10, Ct)).Items).Status);
     }
 
-    private sealed class RecordingPolicy : HttpPipelinePolicy
-    {
-        private readonly ConcurrentQueue<(string Method, string Path, int Status)> requests = new();
-
-        /// <summary>"POST Transactions 204": method, table (without <paramref name="namePrefix"/> and keys), status.</summary>
-        public IReadOnlyList<string> Requests(string namePrefix) =>
-        [
-            .. requests.Select(r =>
-            {
-                var table = r.Path.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
-                table = table[namePrefix.Length..].Split('(')[0];
-                return $"{r.Method} {table} {r.Status}";
-            }),
-        ];
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Record(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Record(message);
-        }
-
-        private void Record(HttpMessage message) =>
-            requests.Enqueue((message.Request.Method.Method, message.Request.Uri.ToUri().AbsolutePath, message.Response.Status));
-    }
+    /// <summary>"POST Transactions 204": method, table, status.</summary>
+    private static List<string> Described(RequestRecorder recorder, string namePrefix) =>
+        [.. recorder.All.Select(r => $"{r.Method} {r.Resource(namePrefix)} {r.Status}")];
 }

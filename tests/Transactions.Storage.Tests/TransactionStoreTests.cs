@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using Azure;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -311,7 +308,7 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
     [Fact]
     public async Task ReplaceAsync_StatusChangesAgainInOneInstance_IndexReplacedWithoutReadingItFirst()
     {
-        var requests = new IndexRequests();
+        var requests = new RequestRecorder();
         var options = Options(Azurite.ConnectionString, Clients.NamePrefix);
         options.AdditionalPolicies.Add(requests);
         var store = new TransactionStore(new StorageClients(options), NullLogger<TransactionStore>.Instance);
@@ -321,12 +318,12 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         requests.Take();
         var placed = loaded.Record with { Status = "OrdersOpen", Version = 2 };
         var second = new StoredTransaction(placed, (await store.ReplaceAsync(loaded, placed, [], Ct)).ETag);
-        var firstSync = requests.Take();
+        var firstSync = IndexMethods(requests.Take());
 
         await store.ReplaceAsync(second, placed with { Status = "Confirming", Version = 3 }, [], Ct);
 
         Assert.Equal(["GET", "PUT"], firstSync);
-        Assert.Equal(["PUT"], requests.Take());
+        Assert.Equal(["PUT"], IndexMethods(requests.Take()));
         Assert.Equal("Confirming", Assert.Single((await Store.ListForUserAsync("etag-user", null, null, 10, Ct)).Items).Status);
     }
 
@@ -393,43 +390,6 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         Assert.Equal(2, (await Store.ListDueAsync(Start, maxResults: 2, Ct)).Count);
     }
 
-    /// <summary>The methods of the requests sent to the user index since the last <see cref="Take"/>.</summary>
-    private sealed class IndexRequests : HttpPipelinePolicy
-    {
-        private readonly ConcurrentQueue<string> methods = new();
-
-        public List<string> Take()
-        {
-            var taken = new List<string>();
-            while (methods.TryDequeue(out var method))
-            {
-                taken.Add(method);
-            }
-
-            return taken;
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Record(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Record(message);
-        }
-
-        private void Record(HttpMessage message)
-        {
-            if (message.Request.Uri.Path.Contains(TableNames.UserTransactions, StringComparison.Ordinal))
-            {
-                methods.Enqueue(message.Request.Method.Method);
-            }
-        }
-    }
-
     internal static OutboxEvent Event(string transactionId, long version, string eventId) =>
         new(transactionId, version, eventId, "order.updated", $$"""{"id":"{{transactionId}}/{{eventId}}"}""", Start);
 
@@ -450,4 +410,8 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
         Version = 1,
         UpdatedAt = createdAt,
     };
+
+    /// <summary>The methods of the requests among <paramref name="requests"/> that went to the user index.</summary>
+    private static List<string> IndexMethods(IReadOnlyList<RecordedRequest> requests) =>
+        [.. requests.Where(r => r.Path.Contains(TableNames.UserTransactions, StringComparison.Ordinal)).Select(r => r.Method)];
 }
