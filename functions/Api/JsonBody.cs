@@ -20,9 +20,22 @@ public static class JsonBody
             return (ReadStatus.TooLarge, []);
         }
 
+        int read;
+        if (request.ContentLength is { } length and > 0)
+        {
+            // The usual case: the size is announced, so read straight into a buffer of that size.
+            var exact = new byte[length];
+            var filled = 0;
+            while (filled < exact.Length && (read = await request.Body.ReadAsync(exact.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+
+            return filled == exact.Length ? (ReadStatus.Ok, exact) : (ReadStatus.Empty, []);
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             if (buffer.Length + read > maxBytes)

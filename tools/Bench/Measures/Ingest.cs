@@ -30,6 +30,7 @@ public sealed record IngestModeResult(
     CpuPerOperation MaxCpu,
     LoadResult BaselineAfter,
     CpuPerOperation BaselineAfterCpu,
+    LoadResult QueueSendsBefore,
     LoadResult QueueSends,
     CpuPerOperation QueueSendsCpu,
     double LatencyRate,
@@ -43,8 +44,11 @@ public sealed record IngestModeResult(
 
     public double Ratio => Max.Rate / BaselineRate;
 
+    /// <summary>Raw sends of the message the app writes per hit, before and after the app's run (mean).</summary>
+    public double QueueSendRate => (QueueSendsBefore.Rate + QueueSends.Rate) / 2;
+
     /// <summary>The app's rate against raw sends of the message it writes per hit: the cost of everything but the write.</summary>
-    public double QueueRatio => Max.Rate / QueueSends.Rate;
+    public double QueueRatio => Max.Rate / QueueSendRate;
 }
 
 public sealed record IngestResult(IngestSettings Settings, IReadOnlyList<IngestModeResult> Modes);
@@ -87,7 +91,7 @@ public static class Ingest
             var rate = Math.Max(1, max.App.Rate / 2);
             var latency = await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, executable, simulator, http, mode, trackerInProcess, rate, settings, log, cancellationToken));
             modes.Add(new IngestModeResult(
-                mode, trackerInProcess, max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu, max.Sends, max.SendsCpu,
+                mode, trackerInProcess, max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu, max.SendsBefore, max.Sends, max.SendsCpu,
                 rate, latency.App, latency.Inserts, max.IdleBytes, Math.Max(max.PeakBytes, latency.PeakBytes)));
         }
 
@@ -109,7 +113,7 @@ public static class Ingest
     }
 
     private sealed record MaxRun(
-        LoadResult Before, CpuPerOperation BeforeCpu, LoadResult App, CpuPerOperation AppCpu, LoadResult After, CpuPerOperation AfterCpu, LoadResult Sends, CpuPerOperation SendsCpu, long IdleBytes, long PeakBytes);
+        LoadResult Before, CpuPerOperation BeforeCpu, LoadResult App, CpuPerOperation AppCpu, LoadResult After, CpuPerOperation AfterCpu, LoadResult SendsBefore, LoadResult Sends, CpuPerOperation SendsCpu, long IdleBytes, long PeakBytes);
 
     private sealed record LatencyRun(LoadResult App, LoadResult Inserts, long PeakBytes);
 
@@ -120,6 +124,10 @@ public static class Ingest
         log($"  {mode}: baseline Table inserts (before)...");
         var (before, beforeCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
         log($"    {before.Rate:0} inserts/s");
+        var send = await SendOperationAsync(azurite, settings, cancellationToken);
+        log($"  {mode}: raw sends of the app's tracker-events message (before)...");
+        var (sendsBefore, _) = await MaxRateAsync(send, settings, app: null, cancellationToken);
+        log($"    {sendsBefore.Rate:0} sends/s");
 
         LoadResult result;
         CpuPerOperation cpu;
@@ -138,10 +146,10 @@ public static class Ingest
         log($"  {mode}: baseline Table inserts (after)...");
         var (after, afterCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
         log($"    {after.Rate:0} inserts/s");
-        log($"  {mode}: raw sends of the app's tracker-events message...");
-        var (sends, sendsCpu) = await MaxRateAsync(await SendOperationAsync(azurite, settings, cancellationToken), settings, app: null, cancellationToken);
+        log($"  {mode}: raw sends of the app's tracker-events message (after)...");
+        var (sends, sendsCpu) = await MaxRateAsync(send, settings, app: null, cancellationToken);
         log($"    {sends.Rate:0} sends/s");
-        return new MaxRun(before, beforeCpu, result, cpu, after, afterCpu, sends, sendsCpu, idle, peak);
+        return new MaxRun(before, beforeCpu, result, cpu, after, afterCpu, sendsBefore, sends, sendsCpu, idle, peak);
     }
 
     private static async Task<LatencyRun> LatencyAsync(
