@@ -89,7 +89,7 @@ public static class ResultsReport
             foreach (var mode in ingest.Modes)
             {
                 rows.Add(["1", $"Webhook ingest, {mode.Mode}, against raw sends of the one message the app writes per hit",
-                    $"{mode.Max.Rate:0}/s", $"{mode.QueueSendRate:0}/s queue sends", $"{mode.QueueRatio:0.00}", "(reported)", "—"]);
+                    $"{mode.Max.Rate:0}/s", $"{mode.QueueSends.Rate:0}/s queue sends", $"{mode.QueueRatio:0.00}", "(reported)", "—"]);
             }
 
             foreach (var mode in ingest.Modes)
@@ -160,7 +160,7 @@ public static class ResultsReport
         Line(md, "## 1. Webhook ingest");
         Line(md);
         Line(md, $"Each mode: on a fresh Azurite, baseline inserts, then the app ({s.Transactions} transactions created through it first; {s.Concurrency} concurrent clients " +
-            $"for {s.Duration.TotalSeconds:0} s after a {s.Warmup.TotalSeconds:0} s warm-up), then baseline inserts again; raw sends of the message the app writes per hit (same body, same queue client settings) run before and after the app as well; then, on another fresh Azurite and app process, " +
+            $"for {s.Duration.TotalSeconds:0} s after a {s.Warmup.TotalSeconds:0} s warm-up), then baseline inserts again; then, on a fresh Azurite, raw sends of the message the app writes per hit (same body, same queue client settings); then, on another fresh Azurite and app process, " +
             $"the open-loop latency run at half the app's max rate for {s.LatencyDuration.TotalSeconds:0} s (latency from each request's scheduled start), then single inserts at the same rate.");
         Line(md);
         var rows = new List<string[]>();
@@ -169,8 +169,7 @@ public static class ResultsReport
             rows.Add([$"{mode.Mode}: baseline Table inserts, before", $"{mode.BaselineBefore.Rate:0}/s", mode.BaselineBefore.Failed.ToString(Invariant), Ms(mode.BaselineBefore), Cpu(mode.BaselineBeforeCpu)]);
             rows.Add([$"{mode.Mode}: **app, max rate**", $"{mode.Max.Rate:0}/s", mode.Max.Failed.ToString(Invariant), Ms(mode.Max), Cpu(mode.MaxCpu)]);
             rows.Add([$"{mode.Mode}: baseline Table inserts, after", $"{mode.BaselineAfter.Rate:0}/s", mode.BaselineAfter.Failed.ToString(Invariant), Ms(mode.BaselineAfter), Cpu(mode.BaselineAfterCpu)]);
-            rows.Add([$"{mode.Mode}: raw sends of the app's tracker-events message, before", $"{mode.QueueSendsBefore.Rate:0}/s", mode.QueueSendsBefore.Failed.ToString(Invariant), Ms(mode.QueueSendsBefore), "—"]);
-            rows.Add([$"{mode.Mode}: raw sends of the app's tracker-events message, after", $"{mode.QueueSends.Rate:0}/s", mode.QueueSends.Failed.ToString(Invariant), Ms(mode.QueueSends), Cpu(mode.QueueSendsCpu)]);
+            rows.Add([$"{mode.Mode}: raw sends of the app's tracker-events message (fresh Azurite)", $"{mode.QueueSends.Rate:0}/s", mode.QueueSends.Failed.ToString(Invariant), Ms(mode.QueueSends), Cpu(mode.QueueSendsCpu)]);
             rows.Add([$"{mode.Mode}: app, open loop at {mode.LatencyRate:0}/s (fresh Azurite and app)", $"{mode.Latency.Rate:0}/s", $"{mode.Latency.Failed} (+{mode.Latency.Skipped} skipped)", Ms(mode.Latency), "—"]);
             rows.Add([$"{mode.Mode}: baseline inserts, open loop at {mode.LatencyRate:0}/s (same Azurite, after)", $"{mode.BaselineLatency.Rate:0}/s", $"{mode.BaselineLatency.Failed} (+{mode.BaselineLatency.Skipped} skipped)", Ms(mode.BaselineLatency), "—"]);
         }
