@@ -121,7 +121,7 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
 
     /// <summary>
     /// Sends the events recorded at or before <paramref name="recordedBefore"/> but never marked published (a crash or a
-    /// storage failure between saving a change and publishing it), grouped per transaction and state change. Younger
+    /// storage failure between saving a change and publishing it), sent per transaction like a fresh publication. Younger
     /// ones are left alone: their publisher is most likely still sending them, and sending them here too would deliver
     /// them twice.
     /// </summary>

@@ -47,8 +47,9 @@ public sealed partial class TransactionTracker(
     private readonly SemaphoreSlim[] signalGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     /// <summary>
-    /// Signals waiting for their transaction's gate. Whoever holds the gate applies all of them as one state change (one
-    /// read, one write, one message of events), e.g. the "placed" and "completed" webhooks of an order filled at once;
+    /// Signals waiting for their transaction's gate. Whoever holds the gate applies all of them together (one read, one
+    /// write, one message of events; each still its own state version), e.g. the "placed" and "completed" webhooks of an
+    /// order filled at once;
     /// each waiting invocation completes only when that write has succeeded, and fails with it.
     /// </summary>
     private readonly Dictionary<string, List<PendingSignal>> pendingSignals = new(StringComparer.Ordinal);
