@@ -11,6 +11,7 @@ public sealed class AppMetrics
     private readonly Counter<long> webhooks;
     private readonly Counter<long> transitions;
     private readonly Counter<long> poisoned;
+    private readonly Counter<long> foreignAuthIds;
     private readonly Histogram<double> gatewayLatency;
 
     public AppMetrics(IMeterFactory meters)
@@ -20,6 +21,7 @@ public sealed class AppMetrics
         webhooks = meter.CreateCounter<long>("gateway.webhooks", description: "Gateway webhooks received, by result (accepted, duplicate, or the rejection reason).");
         transitions = meter.CreateCounter<long>("tracker.transitions", description: "Tracker state transitions, by from and to phase.");
         poisoned = meter.CreateCounter<long>("queue.poisoned", description: "Messages moved to a poison queue after repeated failures.");
+        foreignAuthIds = meter.CreateCounter<long>("tracker.signals.foreign_auth_id", description: "Webhooks and SDK results naming a smallcaseAuthId other than the one the Gateway confirmed for their transaction, by trigger.");
         gatewayLatency = meter.CreateHistogram<double>("gateway.call.duration", unit: "ms", description: "Gateway API call latency, by operation and outcome.");
     }
 
@@ -29,6 +31,8 @@ public sealed class AppMetrics
         transitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
 
     public void MessagePoisoned(string function) => poisoned.Add(1, new KeyValuePair<string, object?>("function", function));
+
+    public void ForeignSmallcaseAuthId(string trigger) => foreignAuthIds.Add(1, new KeyValuePair<string, object?>("trigger", trigger));
 
     public void GatewayCall(string operation, string outcome, TimeSpan duration) =>
         gatewayLatency.Record(duration.TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", outcome));

@@ -15,7 +15,7 @@ public static class TrackerConfiguration
         var defaults = TrackerTimings.Default;
         var timings = new TrackerTimings
         {
-            PollFallbackDelay = section.GetValue(nameof(TrackerTimings.PollFallbackDelay), defaults.PollFallbackDelay),
+            SignalReadDelay = section.GetValue(nameof(TrackerTimings.SignalReadDelay), defaults.SignalReadDelay),
             BackoffInitial = section.GetValue(nameof(TrackerTimings.BackoffInitial), defaults.BackoffInitial),
             BackoffMax = section.GetValue(nameof(TrackerTimings.BackoffMax), defaults.BackoffMax),
             PollRetryInitial = section.GetValue(nameof(TrackerTimings.PollRetryInitial), defaults.PollRetryInitial),

@@ -192,6 +192,12 @@ public sealed partial class TransactionTracker(
                     LogIgnored(logger, transactionId, trackerEvent.Trigger, decision.Ignored);
                 }
 
+                if (decision.ForeignSmallcaseAuthId && attempt == 1)
+                {
+                    metrics.ForeignSmallcaseAuthId(trackerEvent.Trigger.ToString());
+                    LogForeignSmallcaseAuthId(logger, transactionId, trackerEvent.Trigger);
+                }
+
                 decisions.Add(decision);
                 current = decision.State;
             }
@@ -373,6 +379,9 @@ public sealed partial class TransactionTracker(
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "{Count} events of {TransactionId} are saved but not sent; the reconciler sends them")]
     private static partial void LogPublicationDeferred(ILogger logger, string transactionId, int count, Exception exception);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "{Trigger} for {TransactionId} named a smallcaseAuthId other than the one the Gateway confirmed; used only as a prompt to read the Gateway")]
+    private static partial void LogForeignSmallcaseAuthId(ILogger logger, string transactionId, TrackerTrigger trigger);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Signal {SignalKey} of {TransactionId} is unreadable or gone; dropped")]
     private static partial void LogUnreadableSignal(ILogger logger, string transactionId, string signalKey);

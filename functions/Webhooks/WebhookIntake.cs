@@ -35,7 +35,7 @@ public sealed record WebhookReceipt(WebhookRejection Rejection, bool Duplicate =
 /// <remarks>
 /// The checksum covers only timestamp + smallcaseAuthId, so the hit must also name a transaction we created, carry
 /// that transaction's notes reference when it carries notes, and come from a smallcaseAuthId that no other user owns.
-/// Its order data is then a signal for the tracker, which confirms final outcomes with the Gateway.
+/// Even then its body is only a prompt: the tracker reads the Gateway and applies nothing from the body.
 /// </remarks>
 public sealed partial class WebhookIntake(
     IGatewaySecretSource secrets,

@@ -32,6 +32,12 @@ public sealed record TrackerDecision
 
     public TrackerAction NextAction { get; init; }
 
+    /// <summary>
+    /// The webhook or SDK result named a smallcaseAuthId other than the one the Gateway confirmed for the transaction.
+    /// It was used only as a prompt to read the Gateway; the host logs and counts it.
+    /// </summary>
+    public bool ForeignSmallcaseAuthId { get; init; }
+
     /// <summary>Set only by the change into a terminal phase, so at most once per transaction: recorded with the new state.</summary>
     public TrackerOutcome? Outcome { get; init; }
 }
@@ -85,8 +91,6 @@ public enum TrackerIgnoreReason
     /// <summary>A webhook or SDK result whose <see cref="SignalReceived.SignalKey"/> was applied before.</summary>
     SignalAlreadyApplied,
 
-    /// <summary>A webhook or SDK result named a smallcaseAuthId other than the transaction's.</summary>
-    SmallcaseAuthIdMismatch,
 }
 
 /// <summary>The final result of a transaction, to publish once for the platform's other services.</summary>

@@ -53,7 +53,7 @@ public sealed class TrackerEngine
 
     /// <summary>
     /// Applies one event through the transition table. Anything arriving in a terminal phase is ignored (reported in
-    /// <see cref="TrackerDecision.Ignored"/>); so is a stale timer or poll result, or a webhook for another smallcaseAuthId.
+    /// <see cref="TrackerDecision.Ignored"/>); so is a stale timer or poll result, or a signal applied before.
     /// </summary>
     /// <exception cref="ArgumentException">The event names another transaction (a routing bug in the host).</exception>
     /// <exception cref="IllegalTransitionException">A bug in the tracker: a move the transition table does not allow.</exception>
@@ -95,7 +95,7 @@ public sealed class TrackerEngine
         TransitionTable.EnsureAllowed(row, step.State.Phase);
         if (step.State.HasSameContentAs(state))
         {
-            return new TrackerDecision { State = state, NextAction = step.TimerAction ?? TrackerAction.None };
+            return new TrackerDecision { State = state, NextAction = step.TimerAction ?? TrackerAction.None, ForeignSmallcaseAuthId = step.ForeignSmallcaseAuthId };
         }
 
         var finished = step.State.Phase.IsTerminal();
@@ -119,6 +119,7 @@ public sealed class TrackerEngine
             Conflicts = step.Conflicts,
             NextAction = action,
             Outcome = finished ? TrackerOutcome.From(next) : null,
+            ForeignSmallcaseAuthId = step.ForeignSmallcaseAuthId,
         };
     }
 

@@ -25,8 +25,8 @@ public abstract record SignalReceived : TrackerEvent
 }
 
 /// <summary>
-/// A webhook whose checksum the host has verified. The checksum covers only timestamp and smallcaseAuthId, so its
-/// order data is a signal: it moves the tracker forward but never completes a transaction on its own.
+/// A webhook whose checksum the host has verified. The checksum covers only timestamp and smallcaseAuthId, so the
+/// webhook only makes the tracker read the Gateway; nothing in its body is applied.
 /// </summary>
 public sealed record WebhookReceived(GatewayWebhook Webhook) : SignalReceived
 {
@@ -36,8 +36,8 @@ public sealed record WebhookReceived(GatewayWebhook Webhook) : SignalReceived
 }
 
 /// <summary>
-/// What the app reported from the Gateway SDK. It comes from the user's device, so it is a signal like a webhook:
-/// orders are merged, an error only makes the tracker ask the Gateway sooner.
+/// What the app reported from the Gateway SDK. It comes from the user's device, so like a webhook it only makes the
+/// tracker read the Gateway; of its content only the verified smallcaseAuthId is kept.
 /// </summary>
 /// <param name="Result">The SDK's order response, when the flow finished with one.</param>
 /// <param name="SmallcaseAuthId">From the <c>smallcaseAuthToken</c> JWT, after the host verified it; null when unverified.</param>

@@ -12,6 +12,9 @@ internal sealed record TransitionStep(TrackedTransaction State, string Note)
 
     public IReadOnlyList<StockConflict> Conflicts { get; init; } = [];
 
+    /// <summary>The signal named a smallcaseAuthId other than the transaction's; reported, never applied.</summary>
+    public bool ForeignSmallcaseAuthId { get; init; }
+
     /// <summary>Set by the timer handler, which never changes the state.</summary>
     public TrackerAction? TimerAction { get; init; }
 
@@ -40,41 +43,26 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
     private const int MaxReasonLength = 80;
     private const int MaxChangesDescribed = 3;
 
-    public TransitionStep OnWebhook(TrackedTransaction state, WebhookReceived received, DateTimeOffset now)
-    {
-        var webhook = received.Webhook;
-        if (NamesOtherUser(state, webhook.SmallcaseAuthId))
+    /// <summary>
+    /// A webhook is a prompt to read the Gateway, nothing more: its checksum covers only timestamp + smallcaseAuthId,
+    /// so whoever has seen one webhook can send any body with that triple. Nothing in the body is merged, pinned or
+    /// published; a smallcaseAuthId other than the one the Gateway confirmed is reported and changes nothing else.
+    /// </summary>
+    public TransitionStep OnWebhook(TrackedTransaction state, WebhookReceived received, DateTimeOffset now) =>
+        AfterSignal(state, state with { LastWebhookAt = now }, now, "webhook") with
         {
-            return TransitionStep.Ignore(state, TrackerIgnoreReason.SmallcaseAuthIdMismatch);
-        }
-
-        var merge = state.Orders.Merge(webhook.OrderBatches, state.TransactionId);
-        var next = state with
-        {
-            Orders = merge.Orders,
-            LastWebhookAt = now,
-            Broker = state.Broker ?? NullIfEmpty(webhook.Broker),
-            SmallcaseAuthId = state.SmallcaseAuthId ?? NullIfEmpty(webhook.SmallcaseAuthId),
+            ForeignSmallcaseAuthId = NamesOtherAccount(state, received.Webhook.SmallcaseAuthId),
         };
-        return AfterSignal(state, next, merge, now, quickCheck: false, "webhook");
-    }
 
+    /// <summary>
+    /// What the app reported from the SDK is a prompt to read the Gateway as well. Only the smallcaseAuthId from the
+    /// <c>smallcaseAuthToken</c> JWT the host verified with the Secret is taken, and only while the Gateway has named none.
+    /// </summary>
     public TransitionStep OnSdkResult(TrackedTransaction state, SdkResultReceived received, DateTimeOffset now)
     {
-        if (NamesOtherUser(state, received.SmallcaseAuthId))
-        {
-            return TransitionStep.Ignore(state, TrackerIgnoreReason.SmallcaseAuthIdMismatch);
-        }
-
-        var merge = state.Orders.Merge(received.Result?.OrderBatches, state.TransactionId);
-        var next = state with
-        {
-            Orders = merge.Orders,
-            Broker = state.Broker ?? NullIfEmpty(received.Result?.Broker),
-            SmallcaseAuthId = state.SmallcaseAuthId ?? NullIfEmpty(received.SmallcaseAuthId),
-        };
+        var next = state with { SmallcaseAuthId = state.SmallcaseAuthId ?? NullIfEmpty(received.SmallcaseAuthId) };
         var source = received.Error is { } error ? $"SDK error {Shorten(error.Code ?? error.Message)}" : "SDK result";
-        return AfterSignal(state, next, merge, now, quickCheck: received.Error is not null, source);
+        return AfterSignal(state, next, now, source) with { ForeignSmallcaseAuthId = NamesOtherAccount(state, received.SmallcaseAuthId) };
     }
 
     public TransitionStep OnTransactionDetails(TrackedTransaction state, TransactionDetailsPolled polled, DateTimeOffset now)
@@ -202,25 +190,20 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
         return calendar.IsOpen(due) ? due : calendar.NextOpen(due) + timings.SessionOpenDelay;
     }
 
-    private TransitionStep AfterSignal(
-        TrackedTransaction previous, TrackedTransaction next, OrderMergeResult merge, DateTimeOffset now, bool quickCheck, string source)
+    /// <summary>
+    /// Reads the Gateway <see cref="TrackerTimings.SignalReadDelay"/> after a signal, unless a read is due by then
+    /// anyway (so a burst of signals is one read, and a stream of them never postpones it). Once the Gateway has said
+    /// COMPLETED, the order-details read already pending is kept.
+    /// </summary>
+    private TransitionStep AfterSignal(TrackedTransaction previous, TrackedTransaction next, DateTimeOffset now, string source)
     {
-        next = next with { Phase = DeriveOpenPhase(next) };
-        if (merge.Changed || next.Phase != previous.Phase)
+        var readAt = now + timings.SignalReadDelay;
+        if (previous.GatewayStatus == TransactionStatus.Completed || previous.NextWakeAt <= readAt)
         {
-            next = next with { IdlePolls = 0 };
+            return new TransitionStep(next, $"{source}: a Gateway read is due already");
         }
 
-        next = quickCheck
-            ? Wake(next, now + timings.ConfirmDelay, PollTarget.TransactionDetails)
-            : next.Phase switch
-            {
-                TrackerPhase.OrdersOpen => Wake(next, AlignToMarket(next, now, now + timings.PollFallbackDelay), PollTarget.TransactionDetails),
-                TrackerPhase.Confirming when previous.Phase != TrackerPhase.Confirming => Wake(next, now + timings.ConfirmDelay, PollTarget.OrderDetails),
-                _ when previous.NextWakeAt is not null => next,
-                _ => Wake(next, ExpiryCheckAt(next), PollTarget.TransactionDetails),
-            };
-        return new TransitionStep(next, $"{source}: {Describe(merge)}") { StockChanges = merge.StockChanges, Conflicts = merge.Conflicts };
+        return new TransitionStep(Wake(next, readAt, PollTarget.TransactionDetails), $"{source}: reading the Gateway");
     }
 
     private TrackedTransaction AfterPoll(TrackedTransaction previous, TrackedTransaction next, bool news, DateTimeOffset now)
@@ -253,7 +236,7 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
     private static TrackedTransaction Wake(TrackedTransaction state, DateTimeOffset at, PollTarget target) =>
         state with { NextWakeAt = at, WaitingFor = target };
 
-    private static bool NamesOtherUser(TrackedTransaction state, string? smallcaseAuthId) =>
+    private static bool NamesOtherAccount(TrackedTransaction state, string? smallcaseAuthId) =>
         !string.IsNullOrEmpty(smallcaseAuthId)
         && state.SmallcaseAuthId is not null
         && !string.Equals(state.SmallcaseAuthId, smallcaseAuthId, StringComparison.Ordinal);

@@ -5,8 +5,11 @@ public sealed record TrackerTimings
 {
     public static TrackerTimings Default { get; } = new();
 
-    /// <summary>After a webhook or SDK result, how long to wait for the next one before polling.</summary>
-    public TimeSpan PollFallbackDelay { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// After a webhook or SDK result, how long to wait before reading the Gateway: the signals of one burst (the
+    /// "placed" and "completed" webhooks of an order filled at once) arriving meanwhile are answered by the same read.
+    /// </summary>
+    public TimeSpan SignalReadDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>First delay between polls that bring nothing new; doubles up to <see cref="BackoffMax"/>.</summary>
     public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromMinutes(1);
@@ -21,10 +24,7 @@ public sealed record TrackerTimings
     /// <summary>How long after expireAt an untouched transaction is declared expired.</summary>
     public TimeSpan ExpiryGrace { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>
-    /// How long after the signals say "all final" (or after the Gateway says COMPLETED, or the SDK reports an error)
-    /// to read the Gateway, giving it time to settle.
-    /// </summary>
+    /// <summary>How long after the Gateway says COMPLETED to read the order details, giving them time to settle.</summary>
     public TimeSpan ConfirmDelay { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>AMO and limit orders outside market hours: wake this long after the next session opens.</summary>
@@ -36,7 +36,7 @@ public sealed record TrackerTimings
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        RequirePositive(PollFallbackDelay);
+        RequireNotNegative(SignalReadDelay);
         RequirePositive(BackoffInitial);
         RequirePositive(PollRetryInitial);
         RequireNotNegative(ExpiryGrace);

@@ -33,28 +33,28 @@ internal static class TransitionTable
     private static readonly Handler Failure = static (rules, state, e, now) => rules.OnPollFailed(state, (PollFailed)e, now);
 
     /// <summary>
-    /// Signals (webhook, SDK) never end a transaction. Transaction details may fail or expire it; only order details
-    /// complete it. Timers and poll failures never change the phase. Phases only move forward, except Confirming
+    /// Signals (webhook, SDK) never change the phase: they only make the tracker read the Gateway. Transaction details
+    /// may fail or expire it; only order details complete it. Timers and poll failures never change the phase. Phases only move forward, except Confirming
     /// back to OrdersOpen when a stock that is not final appears.
     /// </summary>
     private static readonly Row[] NonTerminalRows =
     [
-        new(Awaiting, TrackerTrigger.WebhookReceived, Webhook, Set(Awaiting, Open, Confirming)),
-        new(Awaiting, TrackerTrigger.SdkResultReceived, Sdk, Set(Awaiting, Open, Confirming)),
+        new(Awaiting, TrackerTrigger.WebhookReceived, Webhook, Set(Awaiting)),
+        new(Awaiting, TrackerTrigger.SdkResultReceived, Sdk, Set(Awaiting)),
         new(Awaiting, TrackerTrigger.TransactionDetailsPolled, TransactionDetails, Set(Awaiting, Open, Confirming, Failed, Expired)),
         new(Awaiting, TrackerTrigger.OrderDetailsPolled, OrderDetails, Set(Awaiting, Open, Confirming, Completed)),
         new(Awaiting, TrackerTrigger.TimerFired, Timer, Set(Awaiting)),
         new(Awaiting, TrackerTrigger.PollFailed, Failure, Set(Awaiting)),
 
-        new(Open, TrackerTrigger.WebhookReceived, Webhook, Set(Open, Confirming)),
-        new(Open, TrackerTrigger.SdkResultReceived, Sdk, Set(Open, Confirming)),
+        new(Open, TrackerTrigger.WebhookReceived, Webhook, Set(Open)),
+        new(Open, TrackerTrigger.SdkResultReceived, Sdk, Set(Open)),
         new(Open, TrackerTrigger.TransactionDetailsPolled, TransactionDetails, Set(Open, Confirming, Failed, Expired)),
         new(Open, TrackerTrigger.OrderDetailsPolled, OrderDetails, Set(Open, Confirming, Completed)),
         new(Open, TrackerTrigger.TimerFired, Timer, Set(Open)),
         new(Open, TrackerTrigger.PollFailed, Failure, Set(Open)),
 
-        new(Confirming, TrackerTrigger.WebhookReceived, Webhook, Set(Confirming, Open)),
-        new(Confirming, TrackerTrigger.SdkResultReceived, Sdk, Set(Confirming, Open)),
+        new(Confirming, TrackerTrigger.WebhookReceived, Webhook, Set(Confirming)),
+        new(Confirming, TrackerTrigger.SdkResultReceived, Sdk, Set(Confirming)),
         new(Confirming, TrackerTrigger.TransactionDetailsPolled, TransactionDetails, Set(Confirming, Open, Failed, Expired)),
         new(Confirming, TrackerTrigger.OrderDetailsPolled, OrderDetails, Set(Confirming, Open, Completed)),
         new(Confirming, TrackerTrigger.TimerFired, Timer, Set(Confirming)),

@@ -4,7 +4,10 @@ using static Transactions.Tracking.Tests.TestData;
 
 namespace Transactions.Tracking.Tests;
 
-/// <summary>When the tracker wakes for open orders, given the NSE session (09:15–15:30 IST, Monday to Friday).</summary>
+/// <summary>
+/// When the tracker wakes for open orders, given the NSE session (09:15–15:30 IST, Monday to Friday). Open orders are
+/// known only from the Gateway's order details; before that, PROCESSING alone counts as AMO or limit orders.
+/// </summary>
 public sealed class MarketSchedulingTests
 {
     private static readonly OrderBatch AmoPlaced = Batch(BatchId, "PLACED", "amo", [Order("ITC", "PLACED")]);
@@ -16,7 +19,7 @@ public sealed class MarketSchedulingTests
     {
         var tracker = new Tracker(Ist(2026, 1, 9, 18, 0));
 
-        var decision = tracker.Apply(WebhookEvent(AmoPlaced));
+        var decision = tracker.Apply(OrderDetailsEvent(AmoPlaced));
 
         Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 12, 9, 20)), decision.NextAction);
         Assert.Equal(PollTarget.TransactionDetails, decision.State.WaitingFor);
@@ -27,7 +30,7 @@ public sealed class MarketSchedulingTests
     {
         var tracker = new Tracker(Ist(2026, 1, 23, 18, 0), holidays: [new DateOnly(2026, 1, 26)]);
 
-        var decision = tracker.Apply(WebhookEvent(AmoPlaced));
+        var decision = tracker.Apply(OrderDetailsEvent(AmoPlaced));
 
         Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 27, 9, 20)), decision.NextAction);
     }
@@ -37,7 +40,7 @@ public sealed class MarketSchedulingTests
     {
         var tracker = new Tracker(Ist(2026, 1, 7, 9, 10));
 
-        var decision = tracker.Apply(WebhookEvent(AmoPlaced));
+        var decision = tracker.Apply(OrderDetailsEvent(AmoPlaced));
 
         Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 7, 9, 20)), decision.NextAction);
     }
@@ -46,7 +49,7 @@ public sealed class MarketSchedulingTests
     public void Apply_AmoStillOpenAfterTheOpen_BacksOffInSession()
     {
         var tracker = new Tracker(Ist(2026, 1, 9, 18, 0));
-        tracker.Apply(WebhookEvent(AmoPlaced));
+        tracker.Apply(OrderDetailsEvent(AmoPlaced));
         tracker.FireTimerWhenDue();
 
         var decision = tracker.Apply(DetailsEvent(TransactionStatus.Processing));
@@ -58,7 +61,7 @@ public sealed class MarketSchedulingTests
     public void Apply_LimitOpenAt1500WithLongBackoff_WakesAfterTheClose()
     {
         var tracker = new Tracker(Ist(2026, 1, 7, 14, 0));
-        var open = tracker.Apply(WebhookEvent(LimitPlaced)).State with { IdlePolls = 5, GatewayStatus = TransactionStatus.Processing };
+        var open = tracker.Apply(OrderDetailsEvent(LimitPlaced)).State with { IdlePolls = 5, GatewayStatus = TransactionStatus.Processing };
         tracker.Clock.SetUtcNow(Ist(2026, 1, 7, 15, 0));
 
         var decision = tracker.Engine.Apply(open, DetailsEvent(TransactionStatus.Processing));
@@ -67,30 +70,30 @@ public sealed class MarketSchedulingTests
     }
 
     [Fact]
-    public void Apply_LimitWebhookJustBeforeClose_WakesAfterTheCloseNotInTheDeadWindow()
+    public void Apply_LimitOpenJustBeforeClose_WakesAfterTheCloseNotInTheDeadWindow()
     {
         var tracker = new Tracker(Ist(2026, 1, 7, 15, 29));
 
-        var decision = tracker.Apply(WebhookEvent(LimitPlaced));
+        var decision = tracker.Apply(OrderDetailsEvent(LimitPlaced));
 
         Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 7, 15, 40)), decision.NextAction);
     }
 
     [Fact]
-    public void Apply_LimitOpenMidSession_KeepsTheFallbackDelay()
+    public void Apply_LimitOpenMidSession_KeepsTheBackoff()
     {
         var tracker = new Tracker(Ist(2026, 1, 7, 15, 0));
 
-        var decision = tracker.Apply(WebhookEvent(LimitPlaced));
+        var decision = tracker.Apply(OrderDetailsEvent(LimitPlaced));
 
-        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 7, 15, 2)), decision.NextAction);
+        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 7, 15, 1)), decision.NextAction);
     }
 
     [Fact]
     public void Apply_LimitStillOpenAfterTheCloseCheck_SleepsUntilNextSession()
     {
         var tracker = new Tracker(Ist(2026, 1, 7, 15, 29));
-        tracker.Apply(WebhookEvent(LimitPlaced));
+        tracker.Apply(OrderDetailsEvent(LimitPlaced));
         tracker.FireTimerWhenDue();
 
         var decision = tracker.Apply(DetailsEvent(TransactionStatus.Processing));
@@ -103,9 +106,9 @@ public sealed class MarketSchedulingTests
     {
         var tracker = new Tracker(Ist(2026, 1, 9, 18, 0));
 
-        var decision = tracker.Apply(WebhookEvent(MarketPlaced));
+        var decision = tracker.Apply(OrderDetailsEvent(MarketPlaced));
 
-        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 9, 18, 2)), decision.NextAction);
+        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 9, 18, 1)), decision.NextAction);
     }
 
     [Fact]
@@ -114,9 +117,22 @@ public sealed class MarketSchedulingTests
         var tracker = new Tracker(Ist(2026, 1, 9, 18, 0));
         var mixed = new[] { AmoPlaced, Batch("batch-2", "PLACED", "regular", [Order("TCS", "PLACED")]) };
 
-        var decision = tracker.Apply(WebhookEvent(mixed));
+        var decision = tracker.Apply(OrderDetailsEvent(mixed));
 
-        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 9, 18, 2)), decision.NextAction);
+        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 9, 18, 1)), decision.NextAction);
+    }
+
+    [Fact]
+    public void Apply_AmoPlacedWebhookFridayEvening_ReadsTheGatewayThenSleepsUntilMonday()
+    {
+        var tracker = new Tracker(Ist(2026, 1, 9, 18, 0));
+        tracker.Apply(WebhookEvent(AmoPlaced));
+        Assert.Equal(TrackerActionKind.PollTransactionDetails, tracker.FireTimerWhenDue().NextAction.Kind);
+
+        var decision = tracker.Apply(DetailsEvent(TransactionStatus.Processing));
+
+        Assert.Equal(TrackerPhase.OrdersOpen, decision.State.Phase);
+        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 12, 9, 20)), decision.NextAction);
     }
 
     [Fact]
@@ -135,7 +151,7 @@ public sealed class MarketSchedulingTests
         var tracker = new Tracker(Ist(2026, 1, 9, 18, 0));
         var batch = Batch(BatchId, "PLACED", "amo", [Order("ITC", "CANCELLED AMO"), Order("TCS", "PLACED", orderType: "LIMIT")]);
 
-        var decision = tracker.Apply(WebhookEvent(batch));
+        var decision = tracker.Apply(OrderDetailsEvent(batch));
 
         Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 12, 9, 20)), decision.NextAction);
     }

@@ -42,7 +42,7 @@ public sealed class TrackerEngineTests
         var tracker = new Tracker(SessionMorning);
         var before = tracker.State;
 
-        var decision = tracker.Apply(WebhookEvent(Placed));
+        var decision = tracker.Apply(OrderDetailsEvent(Placed));
 
         Assert.Equal(before.Version + 1, decision.State.Version);
         Assert.Equal(before.Timeline.Count + 1, decision.State.Timeline.Count);
@@ -64,44 +64,46 @@ public sealed class TrackerEngineTests
     }
 
     [Fact]
-    public void Apply_WebhookFirstSeen_RecordsBrokerAuthIdAndWebhookTime()
+    public void Apply_Webhook_AppliesNothingOfItsBodyAndReadsTheGatewaySoon()
     {
         var tracker = new Tracker(SessionMorning);
 
-        var state = tracker.Apply(WebhookEvent(Placed), TimeSpan.FromSeconds(30)).State;
+        var decision = tracker.Apply(WebhookEvent(Completed), TimeSpan.FromSeconds(30));
 
-        Assert.Equal(("kite", AuthId, SessionMorning.AddSeconds(30)), (state.Broker, state.SmallcaseAuthId, state.LastWebhookAt));
+        var state = decision.State;
+        var readAt = SessionMorning.AddSeconds(30) + tracker.Timings.SignalReadDelay;
+        Assert.Equal((TrackerPhase.AwaitingUser, (string?)null, (string?)null, 0), (state.Phase, state.Broker, state.SmallcaseAuthId, state.Orders.Stocks.Count));
+        Assert.Empty(decision.StockChanges);
+        Assert.Null(decision.Outcome);
+        Assert.Equal(SessionMorning.AddSeconds(30), state.LastWebhookAt);
+        Assert.Equal((readAt, PollTarget.TransactionDetails), (state.NextWakeAt, state.WaitingFor));
+        Assert.Equal(TrackerAction.Wake(readAt), decision.NextAction);
     }
 
     [Fact]
-    public void Apply_WebhookWhileOrdersOpen_PostponesThePoll()
+    public void Apply_WebhookWhileOrdersOpen_BringsTheReadForward()
     {
         var tracker = new Tracker(SessionMorning);
-        var first = tracker.Apply(WebhookEvent(Placed));
+        var open = tracker.Apply(DetailsEvent(TransactionStatus.Processing)).State;
 
-        var second = tracker.Apply(WebhookEvent(Partial), TimeSpan.FromSeconds(90));
+        var signal = tracker.Apply(WebhookEvent(Partial), TimeSpan.FromSeconds(10));
 
-        Assert.Equal(TrackerAction.Wake(SessionMorning.AddSeconds(90) + tracker.Timings.PollFallbackDelay), second.NextAction);
-        Assert.True(second.State.NextWakeAt > first.State.NextWakeAt);
+        Assert.Equal(TrackerAction.Wake(SessionMorning.AddSeconds(10) + tracker.Timings.SignalReadDelay), signal.NextAction);
+        Assert.True(signal.State.NextWakeAt < open.NextWakeAt);
+        Assert.Equal(TrackerPhase.OrdersOpen, signal.State.Phase);
     }
 
     [Fact]
-    public void Apply_WebhooksKeepArriving_NoPollEverBecomesDue()
+    public void Apply_BurstOfWebhooks_OneReadThatLaterWebhooksNeverPostpone()
     {
         var tracker = new Tracker(SessionMorning);
-        var previous = tracker.Apply(WebhookEvent(Placed)).State;
+        var readAt = tracker.Apply(WebhookEvent(Placed)).State.NextWakeAt;
 
-        for (var filled = 1; filled <= 5; filled++)
-        {
-            tracker.Clock.Advance(TimeSpan.FromSeconds(100));
-            var current = tracker.Apply(WebhookEvent(Batch("PLACED", Order("ITC", "PARTIAL", filled: filled)))).State;
-            tracker.Clock.SetUtcNow(previous.NextWakeAt!.Value);
+        var later = tracker.Apply(WebhookEvent(Completed), tracker.Timings.SignalReadDelay / 2);
+        var fired = tracker.FireTimerWhenDue();
 
-            Assert.Equal(TrackerIgnoreReason.StaleTimer, tracker.Apply(new TimerFired(previous.Version)).Ignored);
-            Assert.Equal(TrackerAction.Wake(current.NextWakeAt!.Value), tracker.Apply(new TimerFired(current.Version)).NextAction);
-            previous = current;
-        }
-
+        Assert.Equal(readAt, later.State.NextWakeAt);
+        Assert.Equal(new TrackerAction(TrackerActionKind.PollTransactionDetails, readAt!.Value), fired.NextAction);
         Assert.Equal(0, tracker.State.PollAttempts);
     }
 
@@ -125,7 +127,7 @@ public sealed class TrackerEngineTests
         var tracker = new Tracker(SessionMorning);
         var state = tracker.Apply(WebhookEvent(Placed)).State;
 
-        var decision = tracker.Apply(new TimerFired(state.Version), TimeSpan.FromSeconds(10));
+        var decision = tracker.Apply(new TimerFired(state.Version), tracker.Timings.SignalReadDelay / 2);
 
         Assert.False(decision.Changed);
         Assert.Equal(TrackerAction.Wake(state.NextWakeAt!.Value), decision.NextAction);
@@ -145,54 +147,50 @@ public sealed class TrackerEngineTests
     }
 
     [Fact]
-    public void Apply_WebhookAllFinal_ConfirmsThroughOrderDetailsBeforeCompleting()
+    public void Apply_WebhookSayingAllFinal_CompletesOnlyOnTheGatewaysOwnAnswers()
     {
         var tracker = new Tracker(SessionMorning);
 
         var signal = tracker.Apply(WebhookEvent(Completed));
-        Assert.Equal(TrackerPhase.Confirming, signal.State.Phase);
-        Assert.Null(signal.Outcome);
-        Assert.Equal(TrackerAction.Wake(SessionMorning + tracker.Timings.ConfirmDelay), signal.NextAction);
-        Assert.Equal(PollTarget.OrderDetails, signal.State.WaitingFor);
+        Assert.Equal((TrackerPhase.AwaitingUser, PollTarget.TransactionDetails), (signal.State.Phase, signal.State.WaitingFor));
+        Assert.Equal(TrackerActionKind.PollTransactionDetails, tracker.FireTimerWhenDue().NextAction.Kind);
 
-        var timer = tracker.FireTimerWhenDue();
-        Assert.Equal(TrackerActionKind.PollOrderDetails, timer.NextAction.Kind);
+        var gatewayDone = tracker.Apply(DetailsEvent(TransactionStatus.Completed));
+        Assert.Equal((TrackerPhase.Confirming, PollTarget.OrderDetails), (gatewayDone.State.Phase, gatewayDone.State.WaitingFor));
+        Assert.Equal((AuthId, "kite"), (gatewayDone.State.SmallcaseAuthId, gatewayDone.State.Broker));
+        Assert.Equal(TrackerAction.Wake(tracker.Clock.GetUtcNow() + tracker.Timings.ConfirmDelay), gatewayDone.NextAction);
+        Assert.Equal(TrackerActionKind.PollOrderDetails, tracker.FireTimerWhenDue().NextAction.Kind);
 
         var confirmed = tracker.Apply(OrderDetailsEvent(Completed));
         Assert.Equal(TrackerPhase.Completed, confirmed.State.Phase);
         Assert.Equal(TrackerOutcomeKind.Completed, confirmed.Outcome?.Kind);
         Assert.Equal(TrackerAction.None, confirmed.NextAction);
         Assert.Equal((null, null), (confirmed.State.NextWakeAt, confirmed.State.WaitingFor));
-        Assert.Equal(1, confirmed.State.PollAttempts);
+        Assert.Equal(2, confirmed.State.PollAttempts);
     }
 
     [Fact]
-    public void Apply_CompletedWebhookAgainWhileConfirming_DoesNotPostponeTheConfirmation()
+    public void Apply_WebhookWhileConfirming_DoesNotPostponeNorAdvanceTheConfirmation()
     {
         var tracker = new Tracker(SessionMorning);
-        var confirmAt = tracker.Apply(WebhookEvent(Completed)).State.NextWakeAt;
+        var confirmAt = tracker.Apply(DetailsEvent(TransactionStatus.Completed)).State.NextWakeAt;
 
-        var duplicate = tracker.Apply(WebhookEvent(Completed), TimeSpan.FromSeconds(10));
+        var signal = tracker.Apply(WebhookEvent(Completed), TimeSpan.FromSeconds(10));
 
-        Assert.Equal(confirmAt, duplicate.State.NextWakeAt);
-        Assert.Equal(PollTarget.OrderDetails, duplicate.State.WaitingFor);
+        Assert.Equal(confirmAt, signal.State.NextWakeAt);
+        Assert.Equal(PollTarget.OrderDetails, signal.State.WaitingFor);
     }
 
     [Fact]
-    public void Apply_ConfirmationEmpty_ReadsTransactionDetailsUntilCompletedThenOrderDetails()
+    public void Apply_ConfirmationEmpty_ReadsOrderDetailsAgainAfterBackoff()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
         tracker.FireTimerWhenDue();
 
         var empty = tracker.Apply(OrderDetailsEvent());
-        Assert.Equal((TrackerPhase.Confirming, PollTarget.TransactionDetails), (empty.State.Phase, empty.State.WaitingFor));
+        Assert.Equal((TrackerPhase.Confirming, PollTarget.OrderDetails), (empty.State.Phase, empty.State.WaitingFor));
         Assert.Equal(tracker.Clock.GetUtcNow() + tracker.Timings.BackoffInitial, empty.State.NextWakeAt);
-
-        tracker.FireTimerWhenDue();
-        var gatewayDone = tracker.Apply(DetailsEvent(TransactionStatus.Completed));
-        Assert.Equal((TrackerPhase.Confirming, PollTarget.OrderDetails), (gatewayDone.State.Phase, gatewayDone.State.WaitingFor));
-        Assert.Equal(tracker.Clock.GetUtcNow() + tracker.Timings.ConfirmDelay, gatewayDone.State.NextWakeAt);
 
         tracker.FireTimerWhenDue();
         Assert.Equal(TrackerPhase.Completed, tracker.Apply(OrderDetailsEvent(Completed)).State.Phase);
@@ -215,7 +213,7 @@ public sealed class TrackerEngineTests
     public void Apply_OrderDetailsOfAnotherTransactionOnly_DoesNotComplete()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
 
         var decision = tracker.Apply(OrderDetailsEvent(Completed with { TransactionId = OtherTransactionId }), TimeSpan.FromSeconds(20));
 
@@ -226,7 +224,7 @@ public sealed class TrackerEngineTests
     public void Apply_OrderDetailsWithBatchButNoStock_DoesNotComplete()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
 
         var decision = tracker.Apply(OrderDetailsEvent(Batch("COMPLETED")), TimeSpan.FromSeconds(20));
 
@@ -290,7 +288,7 @@ public sealed class TrackerEngineTests
     public void Apply_FinalTriggerAppliedTwice_OutcomeEmittedOnce()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
         var confirming = tracker.State;
 
         var first = tracker.Engine.Apply(confirming, OrderDetailsEvent(Completed));
@@ -320,9 +318,9 @@ public sealed class TrackerEngineTests
     public void Apply_OrderUpdate_ReportsStockChanges()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
+        tracker.Apply(OrderDetailsEvent(Placed));
 
-        var decision = tracker.Apply(WebhookEvent(Partial), TimeSpan.FromMinutes(1));
+        var decision = tracker.Apply(OrderDetailsEvent(Partial), TimeSpan.FromMinutes(1));
 
         var change = Assert.Single(decision.StockChanges);
         Assert.Equal(("ITC", StockOrderStatus.Placed, StockOrderStatus.Partial, 4), (change.Ticker, change.OldStatus, change.NewStatus, change.FilledQuantity));
@@ -332,36 +330,60 @@ public sealed class TrackerEngineTests
     public void Apply_ContradictingFinal_ReportsConflictAndKeepsData()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
+        tracker.Apply(OrderDetailsEvent(Batch("COMPLETED", Order("ITC", "COMPLETE", filled: 10), Order("TCS", "PLACED"))), TimeSpan.FromSeconds(20));
 
-        var decision = tracker.Apply(OrderDetailsEvent(Batch("COMPLETED", Order("ITC", "REJECTED"))), TimeSpan.FromSeconds(20));
+        var decision = tracker.Apply(OrderDetailsEvent(Batch("COMPLETED", Order("ITC", "REJECTED"), Order("TCS", "PLACED"))), TimeSpan.FromSeconds(20));
 
         Assert.Single(decision.Conflicts);
-        Assert.Equal(StockOrderStatus.Complete, decision.State.Orders.Single().Status);
+        Assert.Equal(StockOrderStatus.Complete, decision.State.Orders.Stocks.Single(stock => stock.Ticker == "ITC").Status);
     }
 
     [Fact]
-    public void Apply_WebhookForAnotherSmallcaseAuthId_Ignored()
+    public void Apply_WebhookForAnotherSmallcaseAuthId_ReportedAndStillAPromptToRead()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
-        var before = tracker.State;
+        var open = tracker.Apply(DetailsEvent(TransactionStatus.Processing)).State;
 
-        var decision = tracker.Apply(new WebhookReceived(Webhook(Completed) with { SmallcaseAuthId = "someone-else" }));
+        var decision = tracker.Apply(new WebhookReceived(Webhook(Completed) with { SmallcaseAuthId = "someone-else" }), TimeSpan.FromSeconds(5));
 
-        Assert.Equal(TrackerIgnoreReason.SmallcaseAuthIdMismatch, decision.Ignored);
-        Assert.Same(before, decision.State);
+        Assert.True(decision.ForeignSmallcaseAuthId);
+        Assert.Equal(TrackerIgnoreReason.None, decision.Ignored);
+        Assert.Equal(AuthId, decision.State.SmallcaseAuthId);
+        Assert.True(decision.State.NextWakeAt < open.NextWakeAt);
     }
 
     [Fact]
-    public void Apply_SdkResultForAnotherSmallcaseAuthId_Ignored()
+    public void Apply_WebhookForTheConfirmedSmallcaseAuthId_NotReported()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Processing));
+
+        Assert.False(tracker.Apply(WebhookEvent(Completed), TimeSpan.FromSeconds(5)).ForeignSmallcaseAuthId);
+    }
+
+    [Fact]
+    public void Apply_SdkResultForAnotherSmallcaseAuthId_ReportedAndKeepsTheGatewaysOne()
+    {
+        var tracker = new Tracker(SessionMorning);
+        tracker.Apply(DetailsEvent(TransactionStatus.Processing));
 
         var decision = tracker.Apply(new SdkResultReceived(Webhook(Completed), "someone-else"));
 
-        Assert.Equal(TrackerIgnoreReason.SmallcaseAuthIdMismatch, decision.Ignored);
+        Assert.True(decision.ForeignSmallcaseAuthId);
+        Assert.Equal(AuthId, decision.State.SmallcaseAuthId);
+        Assert.Empty(decision.State.Orders.Stocks);
+    }
+
+    [Fact]
+    public void Apply_VerifiedSdkAuthIdBeforeTheGatewayNamedOne_Kept()
+    {
+        var tracker = new Tracker(SessionMorning);
+
+        var decision = tracker.Apply(new SdkResultReceived(Webhook(Completed), "from-verified-token"));
+
+        Assert.Equal("from-verified-token", decision.State.SmallcaseAuthId);
+        Assert.Equal((TrackerPhase.AwaitingUser, 0), (decision.State.Phase, decision.State.Orders.Stocks.Count));
     }
 
     [Fact]
@@ -391,7 +413,7 @@ public sealed class TrackerEngineTests
         var decision = tracker.Apply(new SdkResultReceived(null, null, new TransactionError("user_cancelled", null)));
 
         Assert.Equal(TrackerPhase.AwaitingUser, decision.State.Phase);
-        Assert.Equal(TrackerAction.Wake(SessionMorning + tracker.Timings.ConfirmDelay), decision.NextAction);
+        Assert.Equal(TrackerAction.Wake(SessionMorning + tracker.Timings.SignalReadDelay), decision.NextAction);
         Assert.Equal(PollTarget.TransactionDetails, decision.State.WaitingFor);
         Assert.Contains("user_cancelled", decision.State.Timeline[^1].Event, StringComparison.Ordinal);
     }
@@ -419,7 +441,7 @@ public sealed class TrackerEngineTests
     [Fact]
     public void Apply_IdlePollsWhileMarketOrderOpen_BackOffExponentiallyToTheCap()
     {
-        var tracker = new Tracker(SessionMorning.AddHours(-2));
+        var tracker = new Tracker(SessionMorning);
         tracker.Apply(WebhookEvent(Placed));
         var delays = new List<double>();
 
@@ -438,7 +460,7 @@ public sealed class TrackerEngineTests
     public void Apply_SameEventToSameState_SameVersionChangesAndOutcome()
     {
         var tracker = new Tracker(SessionMorning);
-        var open = tracker.Apply(WebhookEvent(Placed)).State;
+        var open = tracker.Apply(DetailsEvent(TransactionStatus.Processing)).State;
 
         var first = tracker.Engine.Apply(open, OrderDetailsEvent(Completed));
         var again = tracker.Engine.Apply(open, OrderDetailsEvent(Completed));
@@ -457,7 +479,7 @@ public sealed class TrackerEngineTests
     {
         var tracker = new Tracker(SessionMorning, timings: TrackerTimings.Default with { ConfirmDelay = TimeSpan.Zero });
 
-        var confirming = tracker.Apply(WebhookEvent(Completed));
+        var confirming = tracker.Apply(DetailsEvent(TransactionStatus.Completed));
         var fired = tracker.Engine.Apply(confirming.State, new TimerFired(confirming.State.Version));
 
         // The host runs a wake-up that is due when decided inline, on the state it has just saved.

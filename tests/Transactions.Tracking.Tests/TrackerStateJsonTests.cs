@@ -14,7 +14,7 @@ public sealed class TrackerStateJsonTests
             [Order("ITC", "PARTIAL", quantity: 7, filled: 3, averagePrice: 211.0275m, exchangeOrderId: "1100000004830698", orderType: "LIMIT"),
              Order("M&M", "TRIGGER PENDING", side: "SELL")],
             [Order("TCS", "ERROR", errorCode: "checkHoldings", side: "SELL") with { StatusMessage = "Insufficient holdings" }]);
-        tracker.Apply(WebhookEvent(amo with { BuyAmount = 22050.62m, SellAmount = 0.01m, CompletedDate = SessionMorning }));
+        tracker.Apply(OrderDetailsEvent(amo with { BuyAmount = 22050.62m, SellAmount = 0.01m, CompletedDate = SessionMorning }));
         tracker.Apply(DetailsEvent(TransactionStatus.Processing), TimeSpan.FromMinutes(3));
         tracker.Apply(new PollFailed(PollTarget.TransactionDetails, "HTTP 503"), TimeSpan.FromMinutes(1));
         return tracker.State;

@@ -8,14 +8,14 @@ public sealed class TrackerTimingsTests
         TrackerTimings.Default.Validate();
 
         Assert.Equal(
-            (TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5)),
-            (TrackerTimings.Default.PollFallbackDelay, TrackerTimings.Default.BackoffInitial, TrackerTimings.Default.BackoffMax,
+            (TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5)),
+            (TrackerTimings.Default.SignalReadDelay, TrackerTimings.Default.BackoffInitial, TrackerTimings.Default.BackoffMax,
                 TrackerTimings.Default.ExpiryGrace, TrackerTimings.Default.SessionOpenDelay));
     }
 
     public static TheoryData<TrackerTimings> InvalidTimings() =>
     [
-        TrackerTimings.Default with { PollFallbackDelay = TimeSpan.Zero },
+        TrackerTimings.Default with { SignalReadDelay = TimeSpan.FromSeconds(-1) },
         TrackerTimings.Default with { BackoffInitial = TimeSpan.FromSeconds(-1) },
         TrackerTimings.Default with { BackoffMax = TimeSpan.FromSeconds(30) },
         TrackerTimings.Default with { PollRetryMax = TimeSpan.FromSeconds(1) },

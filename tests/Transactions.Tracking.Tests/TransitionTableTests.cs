@@ -59,6 +59,16 @@ public sealed class TransitionTableTests
         Assert.All(rows, row => Assert.DoesNotContain(row.Targets, phase => phase.IsTerminal()));
     }
 
+    [Theory]
+    [InlineData(TrackerTrigger.WebhookReceived)]
+    [InlineData(TrackerTrigger.SdkResultReceived)]
+    public void Rows_Signals_NeverChangeThePhase(TrackerTrigger trigger)
+    {
+        var rows = TransitionTable.Rows.Values.Where(row => row.Trigger == trigger);
+
+        Assert.All(rows, row => Assert.Equal([row.Phase], row.Targets));
+    }
+
     [Fact]
     public void Rows_OnlyOrderDetails_LeadToCompleted()
     {
@@ -117,24 +127,24 @@ public sealed class TransitionTableTests
     // AwaitingUser
 
     [Fact]
-    public void Apply_AwaitingUserWebhookPlaced_MovesToOrdersOpen()
+    public void Apply_AwaitingUserWebhookPlaced_StaysAwaitingUserAndReadsTheGateway()
     {
         var tracker = new Tracker(SessionMorning);
 
         var decision = tracker.Apply(WebhookEvent(Placed));
 
-        Assert.Equal(TrackerPhase.OrdersOpen, decision.State.Phase);
+        Assert.Equal((TrackerPhase.AwaitingUser, PollTarget.TransactionDetails), (decision.State.Phase, decision.State.WaitingFor));
         Assert.True(decision.Changed);
     }
 
     [Fact]
-    public void Apply_AwaitingUserSdkResultAllFinal_MovesToConfirming()
+    public void Apply_AwaitingUserSdkResultAllFinal_StaysAwaitingUser()
     {
         var tracker = new Tracker(SessionMorning);
 
         var decision = tracker.Apply(new SdkResultReceived(Webhook(Completed), AuthId));
 
-        Assert.Equal(TrackerPhase.Confirming, decision.State.Phase);
+        Assert.Equal(TrackerPhase.AwaitingUser, decision.State.Phase);
         Assert.Null(decision.Outcome);
     }
 
@@ -203,14 +213,14 @@ public sealed class TransitionTableTests
     // OrdersOpen
 
     [Fact]
-    public void Apply_OrdersOpenWebhookAllFinal_MovesToConfirming()
+    public void Apply_OrdersOpenWebhookAllFinal_StaysOrdersOpen()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Processing));
 
         var decision = tracker.Apply(WebhookEvent(Completed), TimeSpan.FromMinutes(1));
 
-        Assert.Equal(TrackerPhase.Confirming, decision.State.Phase);
+        Assert.Equal(TrackerPhase.OrdersOpen, decision.State.Phase);
         Assert.Null(decision.Outcome);
     }
 
@@ -218,7 +228,7 @@ public sealed class TransitionTableTests
     public void Apply_OrdersOpenSdkResultStillOpen_StaysOrdersOpen()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Processing));
 
         var decision = tracker.Apply(new SdkResultReceived(Webhook(Placed), AuthId), TimeSpan.FromSeconds(5));
 
@@ -232,7 +242,7 @@ public sealed class TransitionTableTests
     public void Apply_OrdersOpenTransactionDetails_MovesByStatus(string status, TrackerPhase expected)
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Processing));
 
         var decision = tracker.Apply(DetailsEvent(TransactionStatus.From(status)), TimeSpan.FromMinutes(3));
 
@@ -243,7 +253,7 @@ public sealed class TransitionTableTests
     public void Apply_OrdersOpenOrderDetailsAllFinal_CompletesWithoutWebhook()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Processing));
 
         var decision = tracker.Apply(OrderDetailsEvent(Completed), TimeSpan.FromMinutes(3));
 
@@ -255,7 +265,7 @@ public sealed class TransitionTableTests
     public void Apply_OrdersOpenTimerFired_KeepsState()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Processing));
         var before = tracker.State;
 
         var decision = tracker.FireTimerWhenDue();
@@ -268,7 +278,7 @@ public sealed class TransitionTableTests
     public void Apply_OrdersOpenPollFailed_StaysOrdersOpen()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Placed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Processing));
 
         var decision = tracker.Apply(new PollFailed(PollTarget.TransactionDetails, "HTTP 502"), TimeSpan.FromMinutes(2));
 
@@ -278,21 +288,21 @@ public sealed class TransitionTableTests
     // Confirming
 
     [Fact]
-    public void Apply_ConfirmingWebhookWithNewOpenStock_MovesBackToOrdersOpen()
+    public void Apply_ConfirmingWebhookWithOpenStock_StaysConfirming()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
 
         var decision = tracker.Apply(WebhookEvent(ItcCompletedTcsPlaced), TimeSpan.FromSeconds(5));
 
-        Assert.Equal(TrackerPhase.OrdersOpen, decision.State.Phase);
+        Assert.Equal(TrackerPhase.Confirming, decision.State.Phase);
     }
 
     [Fact]
     public void Apply_ConfirmingSdkResult_StaysConfirming()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
 
         var decision = tracker.Apply(new SdkResultReceived(Webhook(Completed), AuthId), TimeSpan.FromSeconds(2));
 
@@ -300,13 +310,13 @@ public sealed class TransitionTableTests
     }
 
     [Theory]
-    [InlineData("ERRORED", TrackerPhase.Failed)]
+    [InlineData("ERRORED", TrackerPhase.Confirming)]
     [InlineData("PROCESSING", TrackerPhase.Confirming)]
     [InlineData("COMPLETED", TrackerPhase.Confirming)]
-    public void Apply_ConfirmingTransactionDetails_MovesByStatus(string status, TrackerPhase expected)
+    public void Apply_ConfirmingTransactionDetailsAfterCompleted_StaysConfirming(string status, TrackerPhase expected)
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
 
         var decision = tracker.Apply(DetailsEvent(TransactionStatus.From(status)), TimeSpan.FromSeconds(20));
 
@@ -317,7 +327,7 @@ public sealed class TransitionTableTests
     public void Apply_ConfirmingOrderDetailsAllFinal_Completes()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(CompletedTwo));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
 
         var decision = tracker.Apply(OrderDetailsEvent(CompletedTwo), TimeSpan.FromSeconds(20));
 
@@ -325,14 +335,14 @@ public sealed class TransitionTableTests
     }
 
     [Fact]
-    public void Apply_ConfirmingOrderDetailsWithOpenStock_MovesBackToOrdersOpen()
+    public void Apply_ConfirmingOrderDetailsWithOpenStock_StaysConfirming()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
 
         var decision = tracker.Apply(OrderDetailsEvent(ItcCompletedTcsPlaced), TimeSpan.FromSeconds(20));
 
-        Assert.Equal(TrackerPhase.OrdersOpen, decision.State.Phase);
+        Assert.Equal(TrackerPhase.Confirming, decision.State.Phase);
         Assert.Null(decision.Outcome);
     }
 
@@ -340,7 +350,7 @@ public sealed class TransitionTableTests
     public void Apply_ConfirmingTimerFired_KeepsState()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
         var before = tracker.State;
 
         var decision = tracker.FireTimerWhenDue();
@@ -353,7 +363,7 @@ public sealed class TransitionTableTests
     public void Apply_ConfirmingPollFailed_StaysConfirming()
     {
         var tracker = new Tracker(SessionMorning);
-        tracker.Apply(WebhookEvent(Completed));
+        tracker.Apply(DetailsEvent(TransactionStatus.Completed));
 
         var decision = tracker.Apply(new PollFailed(PollTarget.OrderDetails, "HTTP 500"), TimeSpan.FromSeconds(20));
 

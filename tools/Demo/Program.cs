@@ -52,7 +52,7 @@ Console.WriteLine("   confirmed the orders");
 Step("3. The app reports the SDK result (POST /api/transactions/{id}/sdk-result): the broker account is linked");
 await ReadAsync(await http.PostAsJsonAsync($"/api/transactions/{transactionId}/sdk-result", sdkResult));
 
-Step("4. The Gateway's webhooks arrive; the tracker follows them and confirms with the order-details API");
+Step("4. The Gateway's webhooks arrive; each makes the tracker read the Gateway, whose answers alone move the transaction");
 var seen = 0;
 JsonElement view = default;
 var deadline = DateTimeOffset.UtcNow.AddMinutes(2);

@@ -237,6 +237,14 @@
       case "AwaitingUser":
         return "Waiting for you to finish in the Gateway screens.";
       case "OrdersOpen": {
+        if (orders.length === 0) {
+          // The Gateway says PROCESSING and shows no order details until every order is final.
+          const nextOpen = state.clock?.nextSessionOpen;
+          return state.clock?.marketOpen
+            ? "Your orders are with your broker and still open; each stock's result appears once smallcase confirms it."
+            : "Your orders wait at your broker as after-market orders (AMO): they go to the exchange when the market opens"
+              + (nextOpen ? `, ${formatIst(nextOpen)}` : "") + "; each stock's result appears once smallcase confirms it.";
+        }
         const open = orders.filter((o) => !o.final);
         const amo = open.some((o) => (o.variety ?? "").toLowerCase() === "amo")
           || view.batches.some((b) => (b.variety ?? "").toLowerCase() === "amo");

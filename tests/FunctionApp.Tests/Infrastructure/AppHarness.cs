@@ -123,7 +123,7 @@ public sealed class AppHarness : IAsyncDisposable
             ["UserAuth:DevelopmentSigningKey"] = UserSigningKey,
             ["Webhooks:Route"] = WebhookRoute,
             ["Tracker:ConfirmDelay"] = "00:00:01",
-            ["Tracker:PollFallbackDelay"] = "00:00:30",
+            ["Tracker:SignalReadDelay"] = "00:00:00.200",
             ["Standalone:RetryDelay"] = "00:00:00.200",
             ["Standalone:MaxPollingInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",

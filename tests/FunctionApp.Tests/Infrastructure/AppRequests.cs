@@ -93,6 +93,27 @@ public static class AppRequests
     }
 
     /// <summary>The tracker's view of a transaction's status, read from its row.</summary>
+    /// <summary>
+    /// Waits until the tracker has taken a webhook of the transaction and, because of it, read the Gateway: a webhook is
+    /// a prompt to read, so that read is what "applied" means. Returns the timeline entries from the webhook on.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WaitForWebhookReadAsync(this AppHarness harness, string userId, string transactionId, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(harness);
+        IReadOnlyList<string> fromWebhook = [];
+        await TestSupport.Eventually.Until(
+            async () =>
+            {
+                var timeline = (await harness.GetTransactionAsync(userId, transactionId)).GetProperty("timeline").EnumerateArray()
+                    .Select(entry => entry.GetProperty("event").GetString() ?? string.Empty).ToList();
+                fromWebhook = [.. timeline.SkipWhile(entry => !entry.StartsWith("webhook", StringComparison.Ordinal))];
+                return fromWebhook.Skip(1).Any(entry => entry.StartsWith("transaction details", StringComparison.Ordinal));
+            },
+            timeout ?? TimeSpan.FromSeconds(30),
+            $"a webhook of {transactionId} to make the tracker read the Gateway");
+        return fromWebhook;
+    }
+
     public static async Task<string?> StoredStatusAsync(this AppHarness harness, string transactionId) =>
         (await harness.Service<TransactionStore>().GetAsync(transactionId, CancellationToken.None))?.Record.Status;
 

@@ -76,7 +76,8 @@ public static class GroundTruthComparison
     /// <summary>
     /// The differences between the events published for one transaction and the ground truth: exactly one
     /// <c>transaction.*</c> event of the expected type whose orders are the truth's, no event delivered twice, and for
-    /// every stock an <c>order.updated</c> event with its final status, none of them repeated.
+    /// every stock an <c>order.updated</c> event with its final status, none of them repeated, and none with a status
+    /// the Gateway never confirmed.
     /// </summary>
     public static IReadOnlyList<string> CompareEvents(IReadOnlyList<OutcomeEvent> events, TransactionTruth truth)
     {
@@ -126,12 +127,17 @@ public static class GroundTruthComparison
         }
 
         var updates = mine.Where(e => e.Type == OutcomeEvent.OrderUpdated).Select(e => UpdateLine(e.Data)).ToHashSet(StringComparer.Ordinal);
-        foreach (var stock in TruthStocks(truth).Select(StockSummary))
+        var confirmed = TruthStocks(truth).Select(StockSummary).ToHashSet(StringComparer.Ordinal);
+        foreach (var stock in confirmed.Where(stock => !updates.Contains(stock)))
         {
-            if (!updates.Contains(stock))
-            {
-                problems.Add($"no order.updated for the final state '{stock}'");
-            }
+            problems.Add($"no order.updated for the final state '{stock}'");
+        }
+
+        // Order details, the only source of stock data, answer only once the transaction is COMPLETED: anything else
+        // came from an unconfirmed webhook or SDK result.
+        foreach (var update in updates.Where(update => !confirmed.Contains(update)))
+        {
+            problems.Add($"order.updated '{update}' is not a state the Gateway confirmed");
         }
 
         return problems;

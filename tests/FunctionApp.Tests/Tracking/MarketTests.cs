@@ -22,9 +22,9 @@ public sealed class MarketTests(AzuriteFixture azurite)
 
         await kit.ConfirmInSdkAsync(created);
 
+        // The "placed" webhook makes the tracker read the Gateway: PROCESSING, and no order details until COMPLETED.
         var placed = await kit.WaitForStatusAsync(created.TransactionId, "OrdersOpen");
-        Assert.Equal(["ITC SELL PLACED 0/5", "NIFTYBEES BUY PLACED 0/10", "RELIANCE BUY PLACED 0/2"], TrackingKit.Stocks(placed));
-        Assert.Equal("amo", Assert.Single(placed.GetProperty("batches").EnumerateArray()).GetProperty("variety").GetString());
+        Assert.Empty(TrackingKit.Stocks(placed));
         Assert.Equal("TransactionDetails", placed.GetProperty("next").GetProperty("waitingFor").GetString());
         Assert.Equal(mondayOpen + TimeSpan.FromMinutes(5), TrackingKit.NextWakeAt(placed));
 
@@ -32,7 +32,7 @@ public sealed class MarketTests(AzuriteFixture azurite)
         await kit.ReconcileAsync();
         var sunday = await kit.ViewAsync(created.TransactionId);
         Assert.Equal("OrdersOpen", sunday.GetProperty("status").GetString());
-        Assert.DoesNotContain(TrackingKit.Timeline(sunday), e => e.StartsWith("transaction details", StringComparison.Ordinal));
+        Assert.Single(TrackingKit.Timeline(sunday), e => e.StartsWith("transaction details", StringComparison.Ordinal));
 
         await kit.SetClockAsync(mondayOpen + TimeSpan.FromMinutes(1));
 
@@ -49,8 +49,8 @@ public sealed class MarketTests(AzuriteFixture azurite)
             """[{"ticker":"HDFCBANK","quantity":3,"type":"BUY"},{"ticker":"ITC","quantity":5,"type":"BUY"}]""",
             new Scenario { Outcomes = new Dictionary<string, OrderOutcome> { ["HDFCBANK"] = new() { Kind = OutcomeKind.LimitOpen } } });
         await kit.ConfirmInSdkAsync(created, broker: "kite");
-        var open = await kit.WaitForStocksAsync(created.TransactionId, ["HDFCBANK BUY PLACED 0/3", "ITC BUY COMPLETE 5/5"]);
-        Assert.Equal("OrdersOpen", open.GetProperty("status").GetString());
+        var open = await kit.WaitForStatusAsync(created.TransactionId, "OrdersOpen");
+        Assert.Empty(TrackingKit.Stocks(open));
 
         await kit.SkipToNextWakeUpAsync(created.TransactionId);
         await Eventually.Until(
@@ -70,14 +70,14 @@ public sealed class MarketTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task PartialFill_RestCancelledLater_FilledQuantityKeptAndEachStepPublished()
+    public async Task PartialFill_RestCancelledLater_OnlyTheConfirmedFillPublished()
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var kit = new TrackingKit(harness);
         var partial = new OrderOutcome { Kind = OutcomeKind.Partial, FilledQuantity = 2, Then = PartialEnd.Cancelled, SettleAfter = TimeSpan.FromMinutes(10) };
         var created = await kit.CreateAsync(WebhookFaultTests.Basket, new Scenario { Outcomes = new Dictionary<string, OrderOutcome> { ["ITC"] = partial } });
         await kit.ConfirmInSdkAsync(created);
-        await kit.WaitForStocksAsync(created.TransactionId, ["ITC SELL PARTIAL 2/5", "NIFTYBEES BUY COMPLETE 10/10", "RELIANCE BUY COMPLETE 2/2"]);
+        await kit.WaitForStatusAsync(created.TransactionId, "OrdersOpen");
 
         await kit.AdvanceClockAsync(TimeSpan.FromMinutes(10));
 
@@ -87,6 +87,7 @@ public sealed class MarketTests(AzuriteFixture azurite)
             .Where(e => e.Type == OutcomeEvent.OrderUpdated && e.Data.GetProperty("ticker").GetString() == "ITC")
             .Select(e => $"{e.Data.GetProperty("status").GetString()} {e.Data.GetProperty("filledQuantity").GetInt32()}")
             .ToHashSet();
-        Assert.Superset(new HashSet<string> { "PARTIAL 2", "CANCELLED 2" }, itcUpdates);
+        // The partial fill was only ever in webhooks, which the checksum does not cover: never published.
+        Assert.Equal(["CANCELLED 2"], itcUpdates);
     }
 }

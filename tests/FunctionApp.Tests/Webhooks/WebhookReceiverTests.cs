@@ -27,7 +27,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         Assert.True(body.GetProperty("received").GetBoolean());
         Assert.False(body.GetProperty("duplicate").GetBoolean());
         Assert.Equal(1, harness.StoredHitCount(transactionId));
-        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen");
+        await harness.WaitForWebhookReadAsync("alice", transactionId, Patience);
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var redelivered = await harness.PostWebhookAsync(webhook);
         Assert.False(redelivered.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
         Assert.Equal(1, harness.StoredHitCount(transactionId));
-        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen");
+        await harness.WaitForWebhookReadAsync("alice", transactionId, Patience);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
 
         Assert.False(redelivered.AssertStatus(HttpStatusCode.OK).Json.GetProperty("duplicate").GetBoolean());
         Assert.Equal(1, harness.StoredHitCount(transactionId));
-        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen", Patience);
+        await harness.WaitForWebhookReadAsync("alice", transactionId, Patience);
     }
 
     [Fact]
@@ -284,7 +284,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         Assert.Equal(WebhookInbox.DedupeKey(System.Text.Encoding.UTF8.GetBytes(text)), key);
         var stored = await harness.Service<WebhookInbox>().GetAsync(transactionId, key, CancellationToken.None);
         Assert.Equal(text, stored!.BodyText);
-        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen", Patience);
+        await harness.WaitForWebhookReadAsync("alice", transactionId, Patience);
     }
 
     [Fact]
@@ -300,7 +300,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var response = await ApiResponse.ReadAsync(await client.PostAsync(harness.WebhookUri, content));
 
         response.AssertStatus(HttpStatusCode.OK);
-        await harness.WaitForStatusAsync("alice", transactionId, "OrdersOpen", Patience);
+        await harness.WaitForWebhookReadAsync("alice", transactionId, Patience);
     }
 
     [Fact]
