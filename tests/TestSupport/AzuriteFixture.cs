@@ -111,7 +111,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         };
         foreach (var argument in new[]
                  {
-                     entryPoint, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
+                     entryPoint, "--silent", "--disableTelemetry", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
                      "--blobHost", "127.0.0.1", "--blobPort", Port(BlobPort),
                      "--queueHost", "127.0.0.1", "--queuePort", Port(QueuePort),
                      "--tableHost", "127.0.0.1", "--tablePort", Port(TablePort),
