@@ -90,7 +90,6 @@ public enum TrackerIgnoreReason
 
     /// <summary>A webhook or SDK result whose <see cref="SignalReceived.SignalKey"/> was applied before.</summary>
     SignalAlreadyApplied,
-
 }
 
 /// <summary>The final result of a transaction, to publish once for the platform's other services.</summary>

@@ -13,8 +13,8 @@ public enum TrackerPhase
     OrdersOpen,
 
     /// <summary>
-    /// Every known stock is final (or the Gateway says COMPLETED) but the order-details API has not confirmed it yet.
-    /// The webhook checksum does not cover order data, so webhooks alone never complete a transaction.
+    /// The Gateway says COMPLETED (or every stock it reported is final) but the order-details read that brings the
+    /// orders has not completed it yet. Webhooks and SDK results never move a transaction here: they only prompt reads.
     /// </summary>
     Confirming,
 

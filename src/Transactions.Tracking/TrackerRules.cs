@@ -26,15 +26,16 @@ internal sealed record TransitionStep(TrackedTransaction State, string Note)
 /// and when to look again.
 /// </summary>
 /// <remarks>
-/// Scheduling (polling is the fallback, not the engine):
+/// Scheduling (signals prompt reads; polling is the fallback):
 /// <list type="bullet">
-/// <item>AwaitingUser: read transaction details once expireAt + grace has passed (sooner after an SDK error).</item>
-/// <item>OrdersOpen: a webhook or SDK result pushes the next poll out to now + the fallback delay; a poll that brings
-/// nothing new backs off exponentially. When every open order is AMO or limit (or the Gateway says PROCESSING with no
+/// <item>Any phase: a webhook or SDK result brings the next read forward to now + the signal read delay, unless one is
+/// due by then (or the Gateway has said COMPLETED and the order-details read is pending).</item>
+/// <item>AwaitingUser: read transaction details once expireAt + grace has passed.</item>
+/// <item>OrdersOpen: a poll that brings nothing new backs off exponentially. When every open order is AMO or limit (or the Gateway says PROCESSING with no
 /// order known), a wake-up outside market hours moves to shortly after the next session opens, and one that would
 /// pass the close while limit orders are open moves to shortly after the close.</item>
-/// <item>Confirming: one order-details read shortly after entering; webhooks do not postpone it. If it comes back
-/// empty, read transaction details (backing off) until the Gateway says COMPLETED, then order details again.</item>
+/// <item>Confirming: one order-details read shortly after entering; signals neither postpone nor advance it. If it
+/// comes back empty, read again, backing off.</item>
 /// <item>A failed poll is retried with its own exponential back-off.</item>
 /// </list>
 /// </remarks>
@@ -49,10 +50,7 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
     /// published; a smallcaseAuthId other than the one the Gateway confirmed is reported and changes nothing else.
     /// </summary>
     public TransitionStep OnWebhook(TrackedTransaction state, WebhookReceived received, DateTimeOffset now) =>
-        AfterSignal(state, state with { LastWebhookAt = now }, now, "webhook") with
-        {
-            ForeignSmallcaseAuthId = NamesOtherAccount(state, received.Webhook.SmallcaseAuthId),
-        };
+        AfterSignal(state, state with { LastWebhookAt = now }, now, "webhook", received.Webhook.SmallcaseAuthId);
 
     /// <summary>
     /// What the app reported from the SDK is a prompt to read the Gateway as well. Only the smallcaseAuthId from the
@@ -62,7 +60,7 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
     {
         var next = state with { SmallcaseAuthId = state.SmallcaseAuthId ?? NullIfEmpty(received.SmallcaseAuthId) };
         var source = received.Error is { } error ? $"SDK error {Shorten(error.Code ?? error.Message)}" : "SDK result";
-        return AfterSignal(state, next, now, source) with { ForeignSmallcaseAuthId = NamesOtherAccount(state, received.SmallcaseAuthId) };
+        return AfterSignal(state, next, now, source, received.SmallcaseAuthId);
     }
 
     public TransitionStep OnTransactionDetails(TrackedTransaction state, TransactionDetailsPolled polled, DateTimeOffset now)
@@ -193,17 +191,16 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
     /// <summary>
     /// Reads the Gateway <see cref="TrackerTimings.SignalReadDelay"/> after a signal, unless a read is due by then
     /// anyway (so a burst of signals is one read, and a stream of them never postpones it). Once the Gateway has said
-    /// COMPLETED, the order-details read already pending is kept.
+    /// COMPLETED, the order-details read already pending is kept. A <paramref name="claimedAuthId"/> other than the
+    /// transaction's is reported, never applied.
     /// </summary>
-    private TransitionStep AfterSignal(TrackedTransaction previous, TrackedTransaction next, DateTimeOffset now, string source)
+    private TransitionStep AfterSignal(TrackedTransaction previous, TrackedTransaction next, DateTimeOffset now, string source, string? claimedAuthId)
     {
         var readAt = now + timings.SignalReadDelay;
-        if (previous.GatewayStatus == TransactionStatus.Completed || previous.NextWakeAt <= readAt)
-        {
-            return new TransitionStep(next, $"{source}: a Gateway read is due already");
-        }
-
-        return new TransitionStep(Wake(next, readAt, PollTarget.TransactionDetails), $"{source}: reading the Gateway");
+        var step = previous.GatewayStatus == TransactionStatus.Completed || previous.NextWakeAt <= readAt
+            ? new TransitionStep(next, $"{source}: a Gateway read is due already")
+            : new TransitionStep(Wake(next, readAt, PollTarget.TransactionDetails), $"{source}: reading the Gateway");
+        return step with { ForeignSmallcaseAuthId = NamesOtherAccount(previous, claimedAuthId) };
     }
 
     private TrackedTransaction AfterPoll(TrackedTransaction previous, TrackedTransaction next, bool news, DateTimeOffset now)

@@ -34,8 +34,8 @@ internal static class TransitionTable
 
     /// <summary>
     /// Signals (webhook, SDK) never change the phase: they only make the tracker read the Gateway. Transaction details
-    /// may fail or expire it; only order details complete it. Timers and poll failures never change the phase. Phases only move forward, except Confirming
-    /// back to OrdersOpen when a stock that is not final appears.
+    /// may fail or expire a transaction; only order details complete it. Timers and poll failures never change the
+    /// phase. Phases only move forward, except Confirming back to OrdersOpen when a stock that is not final appears.
     /// </summary>
     private static readonly Row[] NonTerminalRows =
     [

@@ -92,7 +92,6 @@ public static class AppRequests
         return harness.Signals.For(transactionId).Count(hit => hit.GetProperty("kind").GetString() == "sdkResult");
     }
 
-    /// <summary>The tracker's view of a transaction's status, read from its row.</summary>
     /// <summary>
     /// Waits until the tracker has taken a webhook of the transaction and, because of it, read the Gateway: a webhook is
     /// a prompt to read, so that read is what "applied" means. Returns the timeline entries from the webhook on.
@@ -104,8 +103,7 @@ public static class AppRequests
         await TestSupport.Eventually.Until(
             async () =>
             {
-                var timeline = (await harness.GetTransactionAsync(userId, transactionId)).GetProperty("timeline").EnumerateArray()
-                    .Select(entry => entry.GetProperty("event").GetString() ?? string.Empty).ToList();
+                var timeline = Tracking.TrackingKit.Timeline(await harness.GetTransactionAsync(userId, transactionId));
                 fromWebhook = [.. timeline.SkipWhile(entry => !entry.StartsWith("webhook", StringComparison.Ordinal))];
                 return fromWebhook.Skip(1).Any(entry => entry.StartsWith("transaction details", StringComparison.Ordinal));
             },
@@ -114,6 +112,7 @@ public static class AppRequests
         return fromWebhook;
     }
 
+    /// <summary>The tracker's view of a transaction's status, read from its row.</summary>
     public static async Task<string?> StoredStatusAsync(this AppHarness harness, string transactionId) =>
         (await harness.Service<TransactionStore>().GetAsync(transactionId, CancellationToken.None))?.Record.Status;
 
