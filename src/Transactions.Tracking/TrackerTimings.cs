@@ -33,18 +33,26 @@ public sealed record TrackerTimings
     /// <summary>Limit orders open near the close: look this long after it, when the exchange has cancelled what is left.</summary>
     public TimeSpan AfterCloseDelay { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>First delay before saving a tracked change again when storage failed; doubles up to <see cref="RecordRetryMax"/>.</summary>
+    public TimeSpan RecordRetryInitial { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between attempts to save a tracked change.</summary>
+    public TimeSpan RecordRetryMax { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         RequireNotNegative(SignalReadDelay);
         RequirePositive(BackoffInitial);
         RequirePositive(PollRetryInitial);
+        RequirePositive(RecordRetryInitial);
         RequireNotNegative(ExpiryGrace);
         RequireNotNegative(ConfirmDelay);
         RequireNotNegative(SessionOpenDelay);
         RequireNotNegative(AfterCloseDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(BackoffMax, BackoffInitial);
         ArgumentOutOfRangeException.ThrowIfLessThan(PollRetryMax, PollRetryInitial);
+        ArgumentOutOfRangeException.ThrowIfLessThan(RecordRetryMax, RecordRetryInitial);
     }
 
     internal TimeSpan Backoff(int idlePolls) => Exponential(BackoffInitial, BackoffMax, idlePolls);

@@ -1,0 +1,44 @@
+using Gateway.Client.Transactions;
+using Transactions.Tracking;
+
+namespace Transactions.Orchestration;
+
+/// <summary>Input of <see cref="TrackingOrchestration.ReadGatewayActivity"/>: one read of the Gateway with the platform's credentials.</summary>
+/// <param name="SmallcaseAuthId">The account the Gateway confirmed for the transaction: the read uses a connected token for it, else a guest token.</param>
+public sealed record GatewayReadRequest(string TransactionId, PollTarget Target, string? SmallcaseAuthId);
+
+/// <summary>
+/// What a Gateway read returned: the transaction details, the order details, or why it failed (short, no secrets).
+/// A failed read is an answer, not an activity failure: the engine backs off and reads again.
+/// </summary>
+public sealed record GatewayReadResult(PollTarget Target, TransactionDetails? Transaction = null, OrderDetails? Orders = null, string? Failure = null)
+{
+    public static GatewayReadResult Failed(PollTarget target, string reason) => new(target, Failure: reason);
+
+    /// <summary>The engine's event for this answer to a read asked for by state <paramref name="forVersion"/>.</summary>
+    public PollResult ToEvent(long forVersion) => this switch
+    {
+        { Failure: { } reason } => new PollFailed(Target, reason) { ForVersion = forVersion },
+        { Transaction: { } details } => new TransactionDetailsPolled(details) { ForVersion = forVersion },
+        { Orders: { } orders } => new OrderDetailsPolled(orders) { ForVersion = forVersion },
+        _ => new PollFailed(Target, "empty answer") { ForVersion = forVersion },
+    };
+}
+
+/// <summary>
+/// Input of <see cref="TrackingOrchestration.RecordChangeActivity"/>: a change of the tracked state to save on the
+/// transaction's row, with the events it publishes (one <c>order.updated</c> per stock change, and the outcome). The
+/// events are named by <see cref="TrackedTransaction.Version"/>, so a retried activity records and sends the same ids;
+/// a row already at this version or newer is not written again.
+/// </summary>
+public sealed record TrackerChange(
+    TrackedTransaction State,
+    IReadOnlyList<StockChange> StockChanges,
+    TrackerOutcome? Outcome)
+{
+    public static TrackerChange Of(TrackerDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return new TrackerChange(decision.State, decision.StockChanges, decision.Outcome);
+    }
+}

@@ -1,0 +1,231 @@
+using Gateway.Client.Transactions;
+using Microsoft.DurableTask;
+using Transactions.Tracking;
+
+namespace Transactions.Orchestration.Tests;
+
+public sealed class TrackingOrchestrationTests
+{
+    private static readonly TrackerSignal Webhook = new(TrackerSignalSource.Webhook, ClaimedSmallcaseAuthId: Scenario.AuthId);
+
+    [Fact]
+    public void RunAsync_NewTransaction_WaitsForASignalRacedWithTheExpiryCheck()
+    {
+        var scenario = new Scenario();
+
+        var run = scenario.Start();
+
+        Assert.False(run.IsCompleted);
+        Assert.True(scenario.Context.WaitingForSignal);
+        Assert.Equal([scenario.Initial.NextWakeAt!.Value.UtcDateTime], scenario.Context.PendingTimers);
+        Assert.Empty(scenario.Context.ActivityCalls);
+    }
+
+    [Fact]
+    public async Task RunAsync_WebhookThenGatewayCompleted_ReadsConfirmsRecordsAndCompletes()
+    {
+        var scenario = new Scenario
+        {
+            TransactionDetails = request => Scenario.Details(request, TransactionStatus.Completed),
+            OrderDetails = request => Scenario.Orders(request, "COMPLETED", ("ITC", "COMPLETE", 10)),
+        };
+        var run = scenario.Start();
+
+        scenario.Context.Advance(TimeSpan.FromSeconds(30));
+        scenario.Context.Raise(Webhook);
+        var readAt = scenario.Now + scenario.Timings.SignalReadDelay;
+        Assert.Equal([readAt.UtcDateTime], scenario.Context.PendingTimers);
+        Assert.Empty(scenario.Context.ActivityCalls);
+
+        scenario.Context.FireNextTimer();
+        Assert.Equal(PollTarget.TransactionDetails, Assert.Single(scenario.Reads).Target);
+        var confirming = Assert.Single(scenario.Recorded);
+        Assert.Equal(TrackerPhase.Confirming, confirming.State.Phase);
+        Assert.Equal([(readAt + scenario.Timings.ConfirmDelay).UtcDateTime], scenario.Context.PendingTimers);
+
+        scenario.Context.FireNextTimer();
+
+        Assert.Equal(TrackerOutcomeKind.Completed, await run);
+        Assert.Equal([PollTarget.TransactionDetails, PollTarget.OrderDetails], scenario.Reads.Select(r => r.Target));
+        var completed = scenario.Recorded[^1];
+        Assert.Equal(TrackerPhase.Completed, completed.State.Phase);
+        Assert.Equal(TrackerOutcomeKind.Completed, completed.Outcome?.Kind);
+        Assert.Equal("ITC", Assert.Single(completed.StockChanges).Ticker);
+        Assert.True(completed.State.Version > confirming.State.Version);
+        Assert.Empty(scenario.Context.PendingTimers);
+    }
+
+    [Fact]
+    public void RunAsync_BurstOfSignals_OneTimerAndOneRead()
+    {
+        var scenario = new Scenario();
+        scenario.Start();
+
+        scenario.Context.Raise(Webhook);
+        scenario.Context.Advance(TimeSpan.FromMilliseconds(500));
+        scenario.Context.Raise(Webhook);
+        scenario.Context.Advance(TimeSpan.FromMilliseconds(500));
+        scenario.Context.Raise(new TrackerSignal(TrackerSignalSource.SdkResult, VerifiedSmallcaseAuthId: Scenario.AuthId));
+        Assert.Equal(2, scenario.Context.TimersCreated); // the expiry check, then the read the first signal asked for
+        Assert.Single(scenario.Context.PendingTimers);
+
+        scenario.Context.FireNextTimer();
+
+        Assert.Single(scenario.Reads);
+    }
+
+    [Fact]
+    public void RunAsync_SignalsAlone_RecordNothing()
+    {
+        var scenario = new Scenario();
+        scenario.Start();
+
+        scenario.Context.Raise(Webhook);
+        scenario.Context.Raise(Webhook);
+
+        Assert.Empty(scenario.Recorded);
+        Assert.Contains("changed AwaitingUser->AwaitingUser", scenario.Observer.Reports);
+    }
+
+    [Fact]
+    public void RunAsync_SignalWhileReading_KeptForTheNextWait()
+    {
+        var scenario = new Scenario();
+        scenario.TransactionDetails = request =>
+        {
+            // A webhook raised while the read runs is buffered by Durable Task until the orchestrator waits again.
+            scenario.Context.Raise(Webhook);
+            return Scenario.Details(request, TransactionStatus.Processing);
+        };
+        scenario.Start();
+        scenario.Context.Raise(Webhook);
+
+        scenario.Context.FireNextTimer();
+        scenario.Context.FireNextTimer();
+
+        Assert.Equal(2, scenario.Reads.Count);
+    }
+
+    [Fact]
+    public void RunAsync_WebhookNamingAnotherAccount_ReportedAndReadsKeepTheConfirmedAccount()
+    {
+        var scenario = new Scenario { TransactionDetails = request => Scenario.Details(request, TransactionStatus.Processing) };
+        scenario.Start();
+        scenario.Context.Raise(Webhook);
+        scenario.Context.FireNextTimer();
+
+        scenario.Context.Raise(new TrackerSignal(TrackerSignalSource.Webhook, ClaimedSmallcaseAuthId: Scenario.OtherAuthId));
+        scenario.Context.FireNextTimer();
+
+        Assert.Contains("foreign WebhookReceived", scenario.Observer.Reports);
+        Assert.Equal([null, Scenario.AuthId], scenario.Reads.Select(r => r.SmallcaseAuthId));
+        Assert.All(scenario.Recorded, change => Assert.Equal(Scenario.AuthId, change.State.SmallcaseAuthId));
+    }
+
+    [Fact]
+    public void RunAsync_ReadActivityFails_CountsAsAFailedPollAndRetriesAfterTheRetryDelay()
+    {
+        var scenario = new Scenario
+        {
+            TransactionDetails = _ => throw Failure("Azure.RequestFailedException"),
+        };
+        scenario.Start();
+        scenario.Context.Raise(Webhook);
+
+        var failedAt = scenario.Context.FireNextTimer();
+
+        Assert.Contains("read failed TransactionDetails", scenario.Observer.Reports);
+        var change = Assert.Single(scenario.Recorded);
+        Assert.Equal(1, change.State.ConsecutivePollFailures);
+        Assert.Contains("read did not run (Azure.RequestFailedException)", change.State.Timeline[^1].Event, StringComparison.Ordinal);
+        Assert.Equal([failedAt + scenario.Timings.PollRetryInitial], scenario.Context.PendingTimers);
+    }
+
+    [Fact]
+    public void RunAsync_GatewayReadFailure_AppliedAsAFailedPoll()
+    {
+        var scenario = new Scenario { TransactionDetails = request => GatewayReadResult.Failed(request.Target, "HTTP 503") };
+        scenario.Start();
+        scenario.Context.Raise(Webhook);
+
+        scenario.Context.FireNextTimer();
+
+        Assert.Contains("HTTP 503", Assert.Single(scenario.Recorded).State.Timeline[^1].Event, StringComparison.Ordinal);
+        Assert.DoesNotContain(scenario.Observer.Reports, r => r.StartsWith("read failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_RecordingFailsForGood_OrchestrationFailsWithTheChangeUnrecorded()
+    {
+        var scenario = new Scenario
+        {
+            TransactionDetails = request => Scenario.Details(request, TransactionStatus.Processing),
+            Record = _ => throw Failure("Azure.RequestFailedException"),
+        };
+        var run = scenario.Start();
+        scenario.Context.Raise(Webhook);
+
+        scenario.Context.FireNextTimer();
+
+        await Assert.ThrowsAsync<TaskFailedException>(() => run);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoSignalUntilExpiry_ReadsOnceAndExpires()
+    {
+        var scenario = new Scenario();
+        var run = scenario.Start();
+
+        var firedAt = scenario.Context.FireNextTimer();
+
+        Assert.Equal(TrackerOutcomeKind.Expired, await run);
+        Assert.Equal(scenario.Initial.ExpireAt + scenario.Timings.ExpiryGrace, new DateTimeOffset(firedAt, TimeSpan.Zero));
+        Assert.Equal(PollTarget.TransactionDetails, Assert.Single(scenario.Reads).Target);
+        Assert.Equal(TrackerOutcomeKind.Expired, Assert.Single(scenario.Recorded).Outcome?.Kind);
+    }
+
+    [Fact]
+    public void RunAsync_ProcessingAfterTheClose_SleepsUntilTheNextSessionOpens()
+    {
+        var evening = Scenario.Ist(2026, 1, 7, 20, 0);
+        var scenario = new Scenario(evening) { TransactionDetails = request => Scenario.Details(request, TransactionStatus.Processing) };
+        scenario.Start();
+        scenario.Context.Raise(Webhook);
+
+        scenario.Context.FireNextTimer();
+
+        var nextOpen = Scenario.Ist(2026, 1, 8, 9, 15) + scenario.Timings.SessionOpenDelay;
+        Assert.Equal([nextOpen.UtcDateTime], scenario.Context.PendingTimers);
+        Assert.Equal(TrackerPhase.OrdersOpen, Assert.Single(scenario.Recorded).State.Phase);
+    }
+
+    [Fact]
+    public void RunAsync_ReplayedWithTheSameHistory_MakesTheSameCallsAndReportsNothing()
+    {
+        var live = Drive(new Scenario());
+        var replayed = Drive(new Scenario(replaying: true));
+
+        Assert.Equal(live.Context.Calls, replayed.Context.Calls);
+        Assert.Equal(
+            live.Recorded.Select(c => (c.State.Version, c.State.Phase, c.StockChanges.Count, c.Outcome?.Kind)),
+            replayed.Recorded.Select(c => (c.State.Version, c.State.Phase, c.StockChanges.Count, c.Outcome?.Kind)));
+        Assert.NotEmpty(live.Observer.Reports);
+        Assert.Empty(replayed.Observer.Reports);
+
+        static Scenario Drive(Scenario scenario)
+        {
+            scenario.TransactionDetails = request => Scenario.Details(request, TransactionStatus.Completed);
+            scenario.OrderDetails = request => Scenario.Orders(request, "COMPLETED", ("ITC", "COMPLETE", 10), ("INFY", "REJECTED", 0));
+            scenario.Start();
+            scenario.Context.Raise(Webhook);
+            scenario.Context.Advance(TimeSpan.FromSeconds(1));
+            scenario.Context.Raise(Webhook);
+            scenario.Context.FireNextTimer();
+            scenario.Context.FireNextTimer();
+            return scenario;
+        }
+    }
+
+    private static TaskFailedException Failure(string errorType) =>
+        new("activity", 1, new TaskFailureDetails(errorType, "storage is unavailable", StackTrace: null, InnerFailure: null, Properties: null));
+}
