@@ -3,6 +3,16 @@ using Transactions.Tracking;
 
 namespace Transactions.Orchestration;
 
+/// <summary>The orchestration's input.</summary>
+/// <param name="Initial">The state the transaction was created with (<see cref="TrackerEngine.Start"/>), already saved on its row.</param>
+/// <param name="AppClockOffset">
+/// How far the app's clock (its <see cref="TimeProvider"/>, which stamped <paramref name="Initial"/>) is ahead of the
+/// orchestration's. Zero in Azure. In local runs the app lives in the embedded simulator's market time, which runs at
+/// the real pace from another instant; the orchestration keeps that offset so the tracker and the simulated market agree.
+/// It is part of the input, never read from outside, so a replay always computes the same times.
+/// </param>
+public sealed record TrackingInput(TrackedTransaction Initial, TimeSpan AppClockOffset = default);
+
 /// <summary>Input of <see cref="TrackingOrchestration.ReadGatewayActivity"/>: one read of the Gateway with the platform's credentials.</summary>
 /// <param name="SmallcaseAuthId">The account the Gateway confirmed for the transaction: the read uses a connected token for it, else a guest token.</param>
 public sealed record GatewayReadRequest(string TransactionId, PollTarget Target, string? SmallcaseAuthId);

@@ -18,7 +18,7 @@ namespace Transactions.Orchestration;
 /// A signal raised after the outcome finds the instance completed and is dropped, as the engine would ignore it.
 /// </remarks>
 public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar calendar, ITrackingObserver observer)
-    : TaskOrchestrator<TrackedTransaction, TrackerOutcomeKind>
+    : TaskOrchestrator<TrackingInput, TrackerOutcomeKind>
 {
     public const string Name = "TrackTransaction";
     public const string SignalEvent = "TrackerSignal";
@@ -28,14 +28,14 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
     /// <summary>With the default timings: 2 s, 4 s, 8 s ... then every 5 minutes, about an hour in all.</summary>
     public const int RecordAttempts = 18;
 
-    /// <param name="initial">The state the transaction was created with (<see cref="TrackerEngine.Start"/>), already saved on its row.</param>
-    public override async Task<TrackerOutcomeKind> RunAsync(TaskOrchestrationContext context, TrackedTransaction initial)
+    public override async Task<TrackerOutcomeKind> RunAsync(TaskOrchestrationContext context, TrackingInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(initial);
-        var engine = new TrackerEngine(new OrchestrationTime(context), timings, calendar);
-        var state = initial;
-        using var wakeUp = new WakeUpTimer(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var time = new OrchestrationTime(context, input.AppClockOffset);
+        var engine = new TrackerEngine(time, timings, calendar);
+        var state = input.Initial;
+        using var wakeUp = new WakeUpTimer(context, time);
         while (!state.Phase.IsTerminal())
         {
             var timer = wakeUp.At(state.NextWakeAt ?? throw new InvalidOperationException($"{state.Phase} has no wake-up time."));
@@ -139,7 +139,7 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
     /// The one pending durable timer for the next wake-up: kept while the wake-up time stays the same (a signal that
     /// changes nothing makes no new timer), cancelled and replaced when it moves.
     /// </summary>
-    private sealed class WakeUpTimer(TaskOrchestrationContext context) : IDisposable
+    private sealed class WakeUpTimer(TaskOrchestrationContext context, OrchestrationTime time) : IDisposable
     {
         private Task? _timer;
         private DateTimeOffset _at;
@@ -151,7 +151,7 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
             {
                 Cancel();
                 _cancel = new CancellationTokenSource();
-                _timer = context.CreateTimer(at.UtcDateTime, _cancel.Token);
+                _timer = context.CreateTimer(time.ToOrchestrationTime(at), _cancel.Token);
                 _at = at;
             }
 

@@ -25,7 +25,7 @@ public sealed class PayloadSerializationTests
         var details = Scenario.Details(new GatewayReadRequest(Scenario.TransactionId, PollTarget.TransactionDetails, null), TransactionStatus.From("NEW_STATUS"));
         var signal = new TrackerSignal(TrackerSignalSource.SdkResult, VerifiedSmallcaseAuthId: Scenario.AuthId, SdkError: new TransactionError("user_cancelled", "cancelled"));
 
-        AssertRoundTrips(converter, change.State);
+        AssertRoundTrips(converter, new TrackingInput(change.State, TimeSpan.FromDays(-7)));
         AssertRoundTrips(converter, change);
         AssertRoundTrips(converter, read);
         AssertRoundTrips(converter, details);

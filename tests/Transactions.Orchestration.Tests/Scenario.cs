@@ -14,12 +14,14 @@ internal sealed class Scenario
     /// <summary>Wednesday 2026-01-07 11:00 IST: a normal trading session.</summary>
     public static readonly DateTimeOffset SessionMorning = Ist(2026, 1, 7, 11, 0);
 
-    public Scenario(DateTimeOffset? start = null, TrackerTimings? timings = null, bool replaying = false)
+    /// <param name="appClockOffset">How far the app's clock is ahead of the orchestration's.</param>
+    public Scenario(DateTimeOffset? start = null, TrackerTimings? timings = null, bool replaying = false, TimeSpan appClockOffset = default)
     {
         var at = start ?? SessionMorning;
         Timings = timings ?? TrackerTimings.Default;
+        AppClockOffset = appClockOffset;
         Initial = new TrackerEngine(new FixedTime(at), Timings, MarketCalendar.Nse()).Start(TransactionId, at.AddMinutes(15)).State;
-        Context = new ScriptedOrchestrationContext(at.UtcDateTime, TransactionId) { Replaying = replaying };
+        Context = new ScriptedOrchestrationContext((at - appClockOffset).UtcDateTime, TransactionId) { Replaying = replaying };
         Context.Activities = Answer;
         Orchestration = new TrackingOrchestration(Timings, MarketCalendar.Nse(), Observer);
     }
@@ -27,6 +29,8 @@ internal sealed class Scenario
     public TrackerTimings Timings { get; }
 
     public TrackedTransaction Initial { get; }
+
+    public TimeSpan AppClockOffset { get; }
 
     public ScriptedOrchestrationContext Context { get; }
 
@@ -46,9 +50,13 @@ internal sealed class Scenario
 
     public List<TrackerChange> Recorded => [.. Context.ActivityCalls.Where(c => c.Name == TrackingOrchestration.RecordChangeActivity).Select(c => (TrackerChange)c.Input!)];
 
-    public Task<TrackerOutcomeKind> Start() => Orchestration.RunAsync(Context, Initial);
+    public Task<TrackerOutcomeKind> Start() => Orchestration.RunAsync(Context, new TrackingInput(Initial, AppClockOffset));
 
-    public DateTimeOffset Now => new(Context.Now, TimeSpan.Zero);
+    /// <summary>The app's time (the orchestration's shifted by <see cref="AppClockOffset"/>).</summary>
+    public DateTimeOffset Now => new DateTimeOffset(Context.Now, TimeSpan.Zero) + AppClockOffset;
+
+    /// <summary>When the pending timers fire, in the app's time.</summary>
+    public IEnumerable<DateTimeOffset> PendingWakeUps => Context.PendingTimers.Select(t => new DateTimeOffset(t, TimeSpan.Zero) + AppClockOffset);
 
     public static DateTimeOffset Ist(int year, int month, int day, int hour, int minute) =>
         new(year, month, day, hour, minute, 0, MarketCalendar.IndiaStandardTime);

@@ -8,6 +8,9 @@ public sealed class TrackingOrchestrationTests
 {
     private static readonly TrackerSignal Webhook = new(TrackerSignalSource.Webhook, ClaimedSmallcaseAuthId: Scenario.AuthId);
 
+    /// <summary>The app's clock in step with the orchestration's (Azure), and a week behind it (a local run in simulated market time).</summary>
+    public static TheoryData<TimeSpan> AppClockOffsets => [TimeSpan.Zero, TimeSpan.FromDays(-7)];
+
     [Fact]
     public void RunAsync_NewTransaction_WaitsForASignalRacedWithTheExpiryCheck()
     {
@@ -17,14 +20,15 @@ public sealed class TrackingOrchestrationTests
 
         Assert.False(run.IsCompleted);
         Assert.True(scenario.Context.WaitingForSignal);
-        Assert.Equal([scenario.Initial.NextWakeAt!.Value.UtcDateTime], scenario.Context.PendingTimers);
+        Assert.Equal([scenario.Initial.NextWakeAt!.Value], scenario.PendingWakeUps);
         Assert.Empty(scenario.Context.ActivityCalls);
     }
 
-    [Fact]
-    public async Task RunAsync_WebhookThenGatewayCompleted_ReadsConfirmsRecordsAndCompletes()
+    [Theory]
+    [MemberData(nameof(AppClockOffsets))]
+    public async Task RunAsync_WebhookThenGatewayCompleted_ReadsConfirmsRecordsAndCompletes(TimeSpan appClockOffset)
     {
-        var scenario = new Scenario
+        var scenario = new Scenario(appClockOffset: appClockOffset)
         {
             TransactionDetails = request => Scenario.Details(request, TransactionStatus.Completed),
             OrderDetails = request => Scenario.Orders(request, "COMPLETED", ("ITC", "COMPLETE", 10)),
@@ -34,14 +38,14 @@ public sealed class TrackingOrchestrationTests
         scenario.Context.Advance(TimeSpan.FromSeconds(30));
         scenario.Context.Raise(Webhook);
         var readAt = scenario.Now + scenario.Timings.SignalReadDelay;
-        Assert.Equal([readAt.UtcDateTime], scenario.Context.PendingTimers);
+        Assert.Equal([readAt], scenario.PendingWakeUps);
         Assert.Empty(scenario.Context.ActivityCalls);
 
         scenario.Context.FireNextTimer();
         Assert.Equal(PollTarget.TransactionDetails, Assert.Single(scenario.Reads).Target);
         var confirming = Assert.Single(scenario.Recorded);
         Assert.Equal(TrackerPhase.Confirming, confirming.State.Phase);
-        Assert.Equal([(readAt + scenario.Timings.ConfirmDelay).UtcDateTime], scenario.Context.PendingTimers);
+        Assert.Equal([readAt + scenario.Timings.ConfirmDelay], scenario.PendingWakeUps);
 
         scenario.Context.FireNextTimer();
 
@@ -132,13 +136,13 @@ public sealed class TrackingOrchestrationTests
         scenario.Start();
         scenario.Context.Raise(Webhook);
 
-        var failedAt = scenario.Context.FireNextTimer();
+        scenario.Context.FireNextTimer();
 
         Assert.Contains("read failed TransactionDetails", scenario.Observer.Reports);
         var change = Assert.Single(scenario.Recorded);
         Assert.Equal(1, change.State.ConsecutivePollFailures);
         Assert.Contains("read did not run (Azure.RequestFailedException)", change.State.Timeline[^1].Event, StringComparison.Ordinal);
-        Assert.Equal([failedAt + scenario.Timings.PollRetryInitial], scenario.Context.PendingTimers);
+        Assert.Equal([scenario.Now + scenario.Timings.PollRetryInitial], scenario.PendingWakeUps);
     }
 
     [Fact]
@@ -170,32 +174,34 @@ public sealed class TrackingOrchestrationTests
         await Assert.ThrowsAsync<TaskFailedException>(() => run);
     }
 
-    [Fact]
-    public async Task RunAsync_NoSignalUntilExpiry_ReadsOnceAndExpires()
+    [Theory]
+    [MemberData(nameof(AppClockOffsets))]
+    public async Task RunAsync_NoSignalUntilExpiry_ReadsOnceAndExpires(TimeSpan appClockOffset)
     {
-        var scenario = new Scenario();
+        var scenario = new Scenario(appClockOffset: appClockOffset);
         var run = scenario.Start();
 
-        var firedAt = scenario.Context.FireNextTimer();
+        scenario.Context.FireNextTimer();
 
         Assert.Equal(TrackerOutcomeKind.Expired, await run);
-        Assert.Equal(scenario.Initial.ExpireAt + scenario.Timings.ExpiryGrace, new DateTimeOffset(firedAt, TimeSpan.Zero));
+        Assert.Equal(scenario.Initial.ExpireAt + scenario.Timings.ExpiryGrace, scenario.Now);
         Assert.Equal(PollTarget.TransactionDetails, Assert.Single(scenario.Reads).Target);
         Assert.Equal(TrackerOutcomeKind.Expired, Assert.Single(scenario.Recorded).Outcome?.Kind);
     }
 
-    [Fact]
-    public void RunAsync_ProcessingAfterTheClose_SleepsUntilTheNextSessionOpens()
+    [Theory]
+    [MemberData(nameof(AppClockOffsets))]
+    public void RunAsync_ProcessingAfterTheClose_SleepsUntilTheNextSessionOpens(TimeSpan appClockOffset)
     {
         var evening = Scenario.Ist(2026, 1, 7, 20, 0);
-        var scenario = new Scenario(evening) { TransactionDetails = request => Scenario.Details(request, TransactionStatus.Processing) };
+        var scenario = new Scenario(evening, appClockOffset: appClockOffset) { TransactionDetails = request => Scenario.Details(request, TransactionStatus.Processing) };
         scenario.Start();
         scenario.Context.Raise(Webhook);
 
         scenario.Context.FireNextTimer();
 
         var nextOpen = Scenario.Ist(2026, 1, 8, 9, 15) + scenario.Timings.SessionOpenDelay;
-        Assert.Equal([nextOpen.UtcDateTime], scenario.Context.PendingTimers);
+        Assert.Equal([nextOpen], scenario.PendingWakeUps);
         Assert.Equal(TrackerPhase.OrdersOpen, Assert.Single(scenario.Recorded).State.Phase);
     }
 
