@@ -45,6 +45,7 @@ public static class FunctionAppBuilder
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<DependencyFailureHandler>();
+        services.AddSingleton(RequestDeadlines.FromConfiguration(configuration));
         services.AddAppTelemetry(configuration);
         services.AddUserAuthentication(configuration);
         services.AddTransactionStorage(configuration);
@@ -88,12 +89,13 @@ public static class FunctionAppBuilder
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestDeadlineMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapFunctions(functions);
         if (simulator is not null)
         {
-            EmbeddedSimulator.Attach(app, simulator, functions.OfType<HttpFunction>().Single(f => f.Name == "GatewayWebhook").Route);
+            EmbeddedSimulator.Attach(app, simulator, functions.OfType<HttpFunction>().Single(f => f.Name == FunctionCatalog.WebhookFunctionName).Route);
         }
 
         TryIt.TryItPage.MapTryIt(app, simulator);

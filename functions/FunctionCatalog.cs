@@ -10,6 +10,9 @@ public static class FunctionCatalog
 {
     public const string DefaultWebhookRoute = "gateway/webhooks";
 
+    /// <summary>The function that receives the Gateway's webhooks.</summary>
+    public const string WebhookFunctionName = "GatewayWebhook";
+
     public static IReadOnlyList<FunctionDefinition> Create(string webhookRoute) =>
     [
         new HttpFunction("Health", "health", ["GET"], HealthEndpoint.CheckAsync),
@@ -18,7 +21,7 @@ public static class FunctionCatalog
         new HttpFunction("GetTransaction", "transactions/{transactionId}", ["GET"], TransactionsApi.GetAsync, RequiresUser: true),
         new HttpFunction("PostSdkResult", "transactions/{transactionId}/sdk-result", ["POST"], TransactionsApi.PostSdkResultAsync, RequiresUser: true),
         new HttpFunction("CreateSessionToken", "session-token", ["POST"], TransactionsApi.CreateSessionTokenAsync, RequiresUser: true),
-        new HttpFunction("GatewayWebhook", webhookRoute, ["POST"], WebhookApi.ReceiveAsync),
+        new HttpFunction(WebhookFunctionName, webhookRoute, ["POST"], WebhookApi.ReceiveAsync),
         new QueueFunction("TrackerEvents", QueueNames.TrackerEvents, typeof(TrackerEventsFunction)),
         new QueueFunction("TrackerTimers", QueueNames.TrackerTimers, typeof(TrackerTimersFunction)),
         new TimerFunction("TrackerReconciler", TrackerReconcilerFunction.Schedule, typeof(TrackerReconcilerFunction)),

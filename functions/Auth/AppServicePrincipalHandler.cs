@@ -14,7 +14,8 @@ namespace FunctionApp.Auth;
 public sealed class AppServicePrincipalHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
-    UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    UrlEncoder encoder,
+    UserAuthOptions userAuth) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "AppServiceAuthentication";
     public const string HeaderName = "X-MS-CLIENT-PRINCIPAL";
@@ -34,8 +35,10 @@ public sealed class AppServicePrincipalHandler(
             var claims = root.TryGetProperty("claims", out var list) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().Select(ReadClaim).ToList()
                 : [];
-            var identity = new ClaimsIdentity(claims, authType);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, authType));
+            return Task.FromResult(UserAuthentication.UnusableUserId(principal, userAuth) is { } reason
+                ? AuthenticateResult.Fail(reason)
+                : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
         }
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or KeyNotFoundException)
         {

@@ -10,6 +10,13 @@ namespace FunctionApp.Auth;
 public static class UserAuthentication
 {
     public const string Policy = "PlatformUser";
+
+    /// <summary>
+    /// Longest user id accepted. Any id up to this keys the tables (<c>TableKeys.User</c>); longer ones, and empty or
+    /// whitespace-only ones, are refused at authentication (401).
+    /// </summary>
+    public const int MaxUserIdLength = 1024;
+
     private const string DevelopmentScheme = "DevelopmentIssuer";
     private const string SuppressAutoDefaultSchemeSwitch = "Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme";
 
@@ -40,6 +47,7 @@ public static class UserAuthentication
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters.ValidAudience = options.Audience;
                 jwt.TokenValidationParameters.ValidateAudience = !string.IsNullOrWhiteSpace(options.Audience);
+                jwt.Events = RejectingUnusableUserIds(options);
             });
         }
 
@@ -56,6 +64,7 @@ public static class UserAuthentication
                     IssuerSigningKey = DevelopmentUserTokens.SigningKey(options.DevelopmentSigningKey),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                 };
+                jwt.Events = RejectingUnusableUserIds(options);
             });
         }
 
@@ -88,6 +97,35 @@ public static class UserAuthentication
             services.Remove(descriptor);
         }
     }
+
+    /// <summary>
+    /// Why the principal's user id cannot be used, or null when it can (or when it has none: the policy's claim
+    /// requirement answers that with 403). Every scheme applies this, so an authenticated user always has a usable id.
+    /// </summary>
+    public static string? UnusableUserId(ClaimsPrincipal? principal, UserAuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return principal?.FindFirstValue(options.UserIdClaim) switch
+        {
+            null => null,
+            var id when string.IsNullOrWhiteSpace(id) => "The user id claim is empty.",
+            { Length: > MaxUserIdLength } => $"The user id claim is longer than {MaxUserIdLength} characters.",
+            _ => null,
+        };
+    }
+
+    private static JwtBearerEvents RejectingUnusableUserIds(UserAuthOptions options) => new()
+    {
+        OnTokenValidated = context =>
+        {
+            if (UnusableUserId(context.Principal, options) is { } reason)
+            {
+                context.Fail(reason);
+            }
+
+            return Task.CompletedTask;
+        },
+    };
 
     /// <summary>The platform's user id of an authenticated request.</summary>
     public static string UserId(this ClaimsPrincipal user, UserAuthOptions options)

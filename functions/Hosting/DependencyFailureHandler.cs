@@ -4,15 +4,15 @@ using Transactions.Storage;
 namespace FunctionApp.Hosting;
 
 /// <summary>
-/// Storage or Key Vault unreachable: answer 503 with Retry-After, so callers (the Gateway, the apps) retry.
-/// Nothing was acknowledged, so nothing is lost.
+/// Storage or Key Vault unreachable, or not answering within the request's deadline (<see cref="RequestDeadlineMiddleware"/>):
+/// answer 503 with Retry-After, so callers (the Gateway, the apps) retry. Nothing was acknowledged, so nothing is lost.
 /// </summary>
 public sealed partial class DependencyFailureHandler(IProblemDetailsService problems, ILogger<DependencyFailureHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        if (!StorageFailures.IsTransient(exception) && exception is not GatewaySecretsUnavailableException)
+        if (!StorageFailures.IsTransient(exception, callerGaveUp: httpContext.RequestAborted.IsCancellationRequested) && exception is not GatewaySecretsUnavailableException)
         {
             return false;
         }

@@ -17,7 +17,8 @@ public static partial class FunctionEndpoints
             switch (function)
             {
                 case HttpFunction http:
-                    var endpoint = app.MapMethods(http.Path, http.Methods, http.Handler).WithName(http.Name);
+                    // The declaration travels with the endpoint: RequestDeadlineMiddleware reads it.
+                    var endpoint = app.MapMethods(http.Path, http.Methods, http.Handler).WithName(http.Name).WithMetadata(http);
                     if (http.RequiresUser)
                     {
                         endpoint.RequireAuthorization(UserAuthentication.Policy);

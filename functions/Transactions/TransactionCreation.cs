@@ -49,6 +49,12 @@ public sealed partial class TransactionCreation(
     TimeProvider clock,
     ILogger<TransactionCreation> logger)
 {
+    /// <summary>
+    /// How long releasing the idempotency lease after a failure may take. The request has failed already (possibly
+    /// past its deadline, with storage not answering); if storage is slow the lease expires on its own instead.
+    /// </summary>
+    public static readonly TimeSpan AbandonTimeout = TimeSpan.FromSeconds(2);
+
     private sealed record StoredResponse(string TransactionId, DateTimeOffset ExpireAt);
 
     public async Task<CreationResult> CreateAsync(string userId, string idempotencyKey, CreateTransactionCommand command, CancellationToken cancellationToken)
@@ -174,11 +180,12 @@ public sealed partial class TransactionCreation(
 
     private async Task TryAbandonAsync(string userId, string idempotencyKey, Azure.ETag etag)
     {
+        using var timeout = new CancellationTokenSource(AbandonTimeout, clock);
         try
         {
-            await idempotency.AbandonAsync(userId, idempotencyKey, etag, CancellationToken.None);
+            await idempotency.AbandonAsync(userId, idempotencyKey, etag, timeout.Token);
         }
-        catch (Azure.RequestFailedException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException || StorageFailures.IsTransient(ex))
         {
             // The lease expires on its own.
         }

@@ -7,7 +7,8 @@ namespace TestSupport;
 /// <summary>
 /// A loopback TCP proxy for fault tests: listens on 127.0.0.1 (a free port) and forwards every connection to
 /// 127.0.0.1:<c>targetPort</c>. <see cref="Disable"/> resets every open connection and resets each new one as soon
-/// as the client sends on it, so clients see "connection reset" as from a dead service; <see cref="Enable"/> forwards
+/// as the client sends on it, so clients see "connection reset" as from a dead service; <see cref="BlackHole"/> accepts
+/// new connections and never answers on them, as an endpoint that is up but hangs; <see cref="Enable"/> forwards
 /// again.
 /// Point a client at <see cref="Port"/> instead of the real service to simulate an outage.
 /// </summary>
@@ -19,6 +20,7 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<Connection, Task> _connections = new();
     private readonly Task _acceptLoop;
     private volatile bool _enabled = true;
+    private volatile bool _blackHole;
 
     public ToggleableTcpProxy(int targetPort)
     {
@@ -48,12 +50,29 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
             connection.Reset();
         }
 
+        _blackHole = false;
         _enabled = true;
     }
 
     /// <summary>Resets all open connections; until <see cref="Enable"/>, every new connection is reset on accept.</summary>
     public void Disable()
     {
+        _blackHole = false;
+        _enabled = false;
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Until <see cref="Enable"/>, accepts every new connection, reads what the client sends and never forwards or
+    /// answers anything: requests hang until the client's own timeout. Open connections are reset, so that clients
+    /// open new ones (into the black hole) instead of reaching the target on a pooled connection.
+    /// </summary>
+    public void BlackHole()
+    {
+        _blackHole = true;
         _enabled = false;
         foreach (var connection in _connections.Keys)
         {
@@ -110,7 +129,7 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
         {
             if (!_enabled)
             {
-                await RefuseAsync(connection).ConfigureAwait(false);
+                await (_blackHole ? SwallowAsync(connection) : RefuseAsync(connection)).ConfigureAwait(false);
                 return;
             }
 
@@ -150,6 +169,27 @@ public sealed class ToggleableTcpProxy : IAsyncDisposable
             if (!_enabled)
             {
                 await connection.Client.GetStream().ReadAsync(new byte[1], _stopping.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            connection.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Holds a connection made while black-holed: reads and discards what the client sends, answers nothing, and
+    /// resets it when the client gives up, or on Enable or dispose.
+    /// </summary>
+    private async Task SwallowAsync(Connection connection)
+    {
+        connection.Refusing = true;
+        try
+        {
+            var stream = connection.Client.GetStream();
+            var buffer = new byte[4096];
+            while (!_enabled && await stream.ReadAsync(buffer, _stopping.Token).ConfigureAwait(false) > 0)
+            {
             }
         }
         finally

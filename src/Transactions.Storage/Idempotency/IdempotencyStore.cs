@@ -183,7 +183,7 @@ public sealed class IdempotencyStore(StorageClients clients, TimeProvider time)
         }
     }
 
-    private static string PartitionKey(string userId) => TableKeys.Escape(userId, nameof(userId));
+    private static string PartitionKey(string userId) => TableKeys.User(userId);
 
     private static void EnsureValidKey(string key)
     {

@@ -152,7 +152,7 @@ public sealed class UserLinkStore(StorageClients clients, TimeProvider time, ILo
         }
     }
 
-    private static string ForwardKey(string userId) => "user_" + TableKeys.Escape(userId, nameof(userId));
+    private static string ForwardKey(string userId) => "user_" + TableKeys.User(userId);
 
     private static string ReverseKey(string smallcaseAuthId) => "auth_" + TableKeys.Escape(smallcaseAuthId, nameof(smallcaseAuthId));
 

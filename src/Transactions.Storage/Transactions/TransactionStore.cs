@@ -241,7 +241,7 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(userId, nameof(userId))}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.User(userId)}");
         if (after is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after.RowKey}");
@@ -344,7 +344,7 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
     };
 
     private static TableEntity ToIndexEntity(TransactionRecord record) => new(
-        TableKeys.Escape(record.UserId, nameof(record.UserId)),
+        TableKeys.User(record.UserId),
         UserIndexKeys.RowKey(record.CreatedAt, TableKeys.Escape(record.TransactionId, nameof(record.TransactionId))))
     {
         ["TransactionId"] = record.TransactionId,

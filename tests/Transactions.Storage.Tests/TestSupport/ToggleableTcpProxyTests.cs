@@ -70,6 +70,51 @@ public sealed class ToggleableTcpProxyTests : IAsyncLifetime
         Assert.Equal("up", await RoundTripAsync(proxy.Port, "up"));
     }
 
+    [Fact]
+    public async Task BlackHole_AcceptsNewConnectionsAndNeverAnswers()
+    {
+        await using var proxy = new ToggleableTcpProxy(EchoPort);
+        proxy.BlackHole();
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("hello"u8.ToArray());
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.ReadAtLeastAsync(new byte[5], 1, cancellationToken: wait.Token));
+    }
+
+    [Fact]
+    public async Task BlackHole_ResetsAnOpenConnection()
+    {
+        await using var proxy = new ToggleableTcpProxy(EchoPort);
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        var stream = client.GetStream();
+        await WriteAndReadAsync(stream, "first");
+        await Eventually.Until(() => proxy.OpenConnections == 1, TimeSpan.FromSeconds(10));
+
+        proxy.BlackHole();
+
+        await AssertResetAsync(() => WriteAndReadAsync(stream, "second"));
+    }
+
+    [Fact]
+    public async Task Enable_AfterBlackHole_ResetsTheHeldConnectionsAndForwardsAgain()
+    {
+        await using var proxy = new ToggleableTcpProxy(EchoPort);
+        proxy.BlackHole();
+        using var held = new TcpClient();
+        await held.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        await held.GetStream().WriteAsync("held"u8.ToArray());
+        await Eventually.Until(() => proxy.OpenConnections == 1, TimeSpan.FromSeconds(10));
+
+        proxy.Enable();
+
+        await AssertResetAsync(() => WriteAndReadAsync(held.GetStream(), "held"));
+        Assert.Equal("up", await RoundTripAsync(proxy.Port, "up"));
+    }
+
     /// <summary>
     /// The reset may surface on connect, write or read (SocketException, or IOException over one); a graceful
     /// close or a timeout is not a reset.
