@@ -61,14 +61,10 @@ public static class FunctionAppBuilder
         services.AddSingleton<KnownTransactions>();
         services.AddSingleton<KnownAuthIdOwners>();
         services.AddSingleton<HandedOverHits>();
-        services.AddSingleton<TrackerSignals>();
         services.AddSingleton<WebhookIntake>();
-        services.AddSingleton<TrackerScheduler>();
         services.AddSingleton<OutcomePublisher>();
-        services.AddSingleton<TransactionTracker>();
-        services.AddScoped<TrackerEventsFunction>();
-        services.AddScoped<TrackerTimersFunction>();
-        services.AddScoped<TrackerReconcilerFunction>();
+        services.AddScoped<OutboxSweepFunction>();
+        services.AddDurableTracking(configuration, StorageOptions.FromConfiguration(configuration));
 
         services.AddSingleton<IEnumerable<FunctionDefinition>>(functions);
         services.AddSingleton<FunctionInvoker>();

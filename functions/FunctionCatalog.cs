@@ -22,9 +22,7 @@ public static class FunctionCatalog
         new HttpFunction("PostSdkResult", "transactions/{transactionId}/sdk-result", ["POST"], TransactionsApi.PostSdkResultAsync, RequiresUser: true),
         new HttpFunction("CreateSessionToken", "session-token", ["POST"], TransactionsApi.CreateSessionTokenAsync, RequiresUser: true),
         new HttpFunction(WebhookFunctionName, webhookRoute, ["POST"], WebhookApi.ReceiveAsync),
-        new QueueFunction("TrackerEvents", QueueNames.TrackerEvents, typeof(TrackerEventsFunction)),
-        new QueueFunction("TrackerTimers", QueueNames.TrackerTimers, typeof(TrackerTimersFunction)),
-        new TimerFunction("TrackerReconciler", TrackerReconcilerFunction.Schedule, typeof(TrackerReconcilerFunction)),
+        new TimerFunction("OutboxSweep", OutboxSweepFunction.Schedule, typeof(OutboxSweepFunction)),
     ];
 
     public static IReadOnlyList<FunctionDefinition> Create(IConfiguration configuration)

@@ -123,17 +123,12 @@ var tableNames = [
   'UserTransactions'
   'NotesRefs'
   'UserLinks'
-  'WebhookInbox'
   'IdempotencyRecords'
 ]
 
 // The host moves a message that keeps failing to <queue>-poison; creating those up front lets
 // alerts and dashboards point at them before the first failure.
 var queueNames = [
-  'tracker-events'
-  'tracker-events-poison'
-  'tracker-timers'
-  'tracker-timers-poison'
   'transaction-outcomes'
   'transaction-outcomes-poison'
 ]

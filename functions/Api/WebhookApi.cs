@@ -1,14 +1,13 @@
 using FunctionApp.Webhooks;
-using Transactions.Storage;
 
 namespace FunctionApp.Api;
 
-/// <summary>The function URL the Gateway posts webhooks to. 2xx only once the hit is durably stored.</summary>
+/// <summary>The function URL the Gateway posts webhooks to. 2xx only once the hit is durably handed to its transaction's tracking.</summary>
 public static class WebhookApi
 {
     public static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookIntake intake, CancellationToken cancellationToken)
     {
-        var (status, bytes) = await JsonBody.ReadAsync(request, WebhookInbox.MaxBodyBytes, cancellationToken);
+        var (status, bytes) = await JsonBody.ReadAsync(request, WebhookIntake.MaxBodyBytes, cancellationToken);
         if (status != JsonBody.ReadStatus.Ok)
         {
             return TransactionsApi.BodyProblem(status);

@@ -12,7 +12,9 @@ public sealed partial class DependencyFailureHandler(IProblemDetailsService prob
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        if (!StorageFailures.IsTransient(exception, callerGaveUp: httpContext.RequestAborted.IsCancellationRequested) && exception is not GatewaySecretsUnavailableException)
+        // An RpcException comes from the tracking runtime's client: its task hub is in the same storage.
+        if (!StorageFailures.IsTransient(exception, callerGaveUp: httpContext.RequestAborted.IsCancellationRequested)
+            && exception is not GatewaySecretsUnavailableException and not Grpc.Core.RpcException)
         {
             return false;
         }

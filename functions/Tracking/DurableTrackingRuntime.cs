@@ -7,7 +7,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.DurableTask;
 using Transactions.Orchestration;
+using Transactions.Tracking;
 using Transactions.Storage;
 
 namespace FunctionApp.Tracking;
@@ -25,31 +28,38 @@ public static class DurableTrackingRuntime
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(storage);
         var options = DurableRuntimeOptions.From(configuration, storage.NamePrefix);
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{FreeLoopbackPort()}");
+        var sidecarPort = FreeLoopbackPort();
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{sidecarPort}");
         services.AddSingleton(options);
-        services.AddSingleton(_ => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        services.AddSingleton(provider => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
+            LoggerFactory = provider.GetRequiredService<ILoggerFactory>(),
             StorageAccountClientProvider = storage.ConnectionString is { Length: > 0 } connectionString
                 ? new StorageAccountClientProvider(connectionString)
                 : new StorageAccountClientProvider(AccountName(storage.QueueServiceUri!), storage.Credential!),
             TaskHubName = options.TaskHub,
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout,
         }));
 
         // Registered before the worker, so the sidecar listens before the worker connects and stops after it.
         services.AddHostedService(provider => new DurableTaskSidecar(
-            provider.GetRequiredService<AzureStorageOrchestrationService>(), channel.Target, provider.GetRequiredService<ILoggerFactory>()));
+            provider.GetRequiredService<AzureStorageOrchestrationService>(), sidecarPort, provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ITrackingObserver, TrackingObserver>();
         services.AddSingleton<TrackingActivities>();
-        services.AddSingleton<TransactionTracking>();
+        services.TryAddSingleton<TransactionTracking>();
         services.AddDurableTaskWorker(builder =>
         {
             builder.UseGrpc(channel);
             builder.AddTasks(registry => registry
-                .AddOrchestrator<TrackingOrchestration>(TrackingOrchestration.Name)
                 .AddActivity<ReadGatewayActivity>(TrackingOrchestration.ReadGatewayActivity)
                 .AddActivity<RecordChangeActivity>(TrackingOrchestration.RecordChangeActivity));
+
+            // Durable Task creates orchestrators without dependency injection; this one holds only immutable settings.
+            builder.Services.AddOptions<DurableTaskRegistry>(builder.Name).Configure<TrackerTimings, MarketCalendar, ITrackingObserver>(
+                (registry, timings, calendar, observer) => registry.AddOrchestrator(TrackingOrchestration.Name, new TrackingOrchestration(timings, calendar, observer)));
         });
         services.AddDurableTaskClient(builder => builder.UseGrpc(channel));
         return services;
@@ -66,13 +76,13 @@ public static class DurableTrackingRuntime
 
     private sealed class ReadGatewayActivity(TrackingActivities activities) : Microsoft.DurableTask.TaskActivity<GatewayReadRequest, GatewayReadResult>
     {
-        public override Task<GatewayReadResult> RunAsync(Microsoft.DurableTask.TaskActivityContext context, GatewayReadRequest input) =>
+        public override Task<GatewayReadResult> RunAsync(TaskActivityContext context, GatewayReadRequest input) =>
             activities.ReadGatewayAsync(input, CancellationToken.None);
     }
 
     private sealed class RecordChangeActivity(TrackingActivities activities) : Microsoft.DurableTask.TaskActivity<TrackerChange, bool>
     {
-        public override async Task<bool> RunAsync(Microsoft.DurableTask.TaskActivityContext context, TrackerChange input)
+        public override async Task<bool> RunAsync(TaskActivityContext context, TrackerChange input)
         {
             await activities.RecordChangeAsync(input, CancellationToken.None);
             return true;
@@ -84,7 +94,8 @@ public static class DurableTrackingRuntime
 /// <param name="TaskHub">Task hub name (letters and digits); defaults to the storage name prefix + "tracking".</param>
 /// <param name="PartitionCount">Control-queue partitions: one host needs one.</param>
 /// <param name="MaxQueuePollingInterval">The longest pause between polls of an idle queue: the latency of a signal or timer after a quiet spell.</param>
-public sealed record DurableRuntimeOptions(string TaskHub, int PartitionCount, TimeSpan MaxQueuePollingInterval)
+/// <param name="MessageVisibilityTimeout">How long a message a host has taken stays hidden: after a crash, how long before another host processes it.</param>
+public sealed record DurableRuntimeOptions(string TaskHub, int PartitionCount, TimeSpan MaxQueuePollingInterval, TimeSpan MessageVisibilityTimeout)
 {
     public const string Section = "Durable";
 
@@ -96,24 +107,25 @@ public sealed record DurableRuntimeOptions(string TaskHub, int PartitionCount, T
         return new DurableRuntimeOptions(
             hub,
             section.GetValue("PartitionCount", 1),
-            section.GetValue("MaxQueuePollingInterval", TimeSpan.FromSeconds(1)));
+            section.GetValue("MaxQueuePollingInterval", TimeSpan.FromSeconds(1)),
+            section.GetValue("MessageVisibilityTimeout", TimeSpan.FromMinutes(5)));
     }
 }
 
 /// <summary>The Durable Task sidecar: a gRPC server on a loopback port over the Azure Storage orchestration service.</summary>
-internal sealed class DurableTaskSidecar(AzureStorageOrchestrationService service, string address, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+internal sealed class DurableTaskSidecar(AzureStorageOrchestrationService service, int port, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
+    private readonly SidecarOrchestrationService dispatched = new(service);
     private WebApplication? server;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await service.CreateIfNotExistsAsync();
         var builder = WebApplication.CreateSlimBuilder();
-        var port = new Uri(address).Port;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationService>(dispatched);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         server = builder.Build();
@@ -127,6 +139,10 @@ internal sealed class DurableTaskSidecar(AzureStorageOrchestrationService servic
         {
             await server.StopAsync(cancellationToken);
         }
+
+        // The sidecar's own stop does not wait for the service (and can wait an hour for work a gone worker never
+        // returns): stop it here, so it stops polling and releases its partition at once.
+        await dispatched.StopAsync(isForced: true);
     }
 
     public async ValueTask DisposeAsync()

@@ -24,6 +24,8 @@ public static class TrackerConfiguration
             ConfirmDelay = section.GetValue(nameof(TrackerTimings.ConfirmDelay), defaults.ConfirmDelay),
             SessionOpenDelay = section.GetValue(nameof(TrackerTimings.SessionOpenDelay), defaults.SessionOpenDelay),
             AfterCloseDelay = section.GetValue(nameof(TrackerTimings.AfterCloseDelay), defaults.AfterCloseDelay),
+            RecordRetryInitial = section.GetValue(nameof(TrackerTimings.RecordRetryInitial), defaults.RecordRetryInitial),
+            RecordRetryMax = section.GetValue(nameof(TrackerTimings.RecordRetryMax), defaults.RecordRetryMax),
         };
         timings.Validate();
         return timings;

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.DurableTask;
+using FunctionApp.Webhooks;
 using Microsoft.DurableTask.Client;
 using Transactions.Orchestration;
 using Transactions.Tracking;
@@ -10,7 +11,7 @@ namespace FunctionApp.Tracking;
 /// Starts a transaction's tracking orchestration and hands it signals. Raising a signal is one storage write (a
 /// message to the orchestration), so a webhook is acknowledged once it is durably handed over.
 /// </summary>
-public sealed class TransactionTracking(DurableTaskClient client, TimeProvider clock)
+public sealed class TransactionTracking(DurableTaskClient client, HandedOverHits handedOver, TimeProvider clock)
 {
     /// <summary>
     /// Starts tracking a transaction the Gateway has just created. An instance that exists in any state is kept: a
@@ -36,6 +37,23 @@ public sealed class TransactionTracking(DurableTaskClient client, TimeProvider c
         }
     }
 
-    public Task SignalAsync(string transactionId, TrackerSignal signal, CancellationToken cancellationToken) =>
-        client.RaiseEventAsync(transactionId, TrackingOrchestration.SignalEvent, signal, cancellationToken);
+    /// <summary>
+    /// Raises the signal unless this instance has already handed over the hit with the same <paramref name="dedupeKey"/>
+    /// (a redelivery of the same bytes). A signal raised twice is harmless anyway: it only prompts a read.
+    /// </summary>
+    /// <returns>False when it had been handed over before (nothing was written).</returns>
+    public async Task<bool> SignalOnceAsync(string transactionId, TrackerSignal signal, string dedupeKey, CancellationToken cancellationToken)
+    {
+        if (handedOver.Contains(dedupeKey))
+        {
+            return false;
+        }
+
+        await client.RaiseEventAsync(transactionId, TrackingOrchestration.SignalEvent, signal, cancellationToken);
+        handedOver.Add(dedupeKey);
+        return true;
+    }
+
+    /// <summary>The dedupe key of a hit: the SHA-256 of its bytes as received.</summary>
+    public static string DedupeKey(ReadOnlySpan<byte> hit) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(hit));
 }

@@ -1,10 +1,13 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using Gateway.Client.Json;
 using Gateway.Client.Auth;
 using Gateway.Client.Http;
 using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 using FunctionApp.Tracking;
 using FunctionApp.Webhooks;
+using Transactions.Orchestration;
 using Transactions.Storage;
 
 namespace FunctionApp.Transactions;
@@ -37,7 +40,7 @@ public sealed class SdkResultIntake(
     TransactionStore transactions,
     UserLinkStore links,
     KnownAuthIdOwners owners,
-    TrackerSignals signals,
+    TransactionTracking tracking,
     IGatewaySecretSource secrets,
     TimeProvider clock)
 {
@@ -78,9 +81,10 @@ public sealed class SdkResultIntake(
             }
         }
 
-        // The token is a credential: it is verified above and not kept.
-        var orders = new OrderResponse { TransactionId = transactionId, Broker = result.Broker, Notes = result.Notes, OrderBatches = result.OrderBatches };
-        await signals.SendSdkResultAsync(transactionId, new SdkResultEnvelope(orders, authId, result.Error), cancellationToken);
+        // The token is a credential: it is verified above and not kept. The orders are not passed on: the tracker asks the Gateway.
+        var signal = new TrackerSignal(TrackerSignalSource.SdkResult, VerifiedSmallcaseAuthId: authId, SdkError: result.Error);
+        var dedupeKey = TransactionTracking.DedupeKey(JsonSerializer.SerializeToUtf8Bytes(new { transactionId, signal }, GatewayJson.Options));
+        await tracking.SignalOnceAsync(transactionId, signal, dedupeKey, cancellationToken);
         return new SdkResultReceipt(SdkResultOutcome.Recorded);
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class TransactionCreation(
     IGatewayClient gateway,
     GatewaySessions sessions,
     TrackerEngine engine,
-    TrackerScheduler scheduler,
+    TransactionTracking tracking,
     KnownTransactions known,
     TimeProvider clock,
     ILogger<TransactionCreation> logger)
@@ -159,7 +159,7 @@ public sealed partial class TransactionCreation(
             await TryRepairIndexAsync(record, cancellationToken);
         }
 
-        await scheduler.ScheduleAsync(start.State, start.NextAction, cancellationToken);
+        await tracking.StartAsync(start.State, cancellationToken);
         known.Remember(created.TransactionId, new TransactionIdentity(userId, notesRef));
         LogCreated(logger, created.TransactionId, request.Securities.Count);
         return new CreationResult.Created(new CreatedTransactionResponse(created.TransactionId, session.GatewayToken, created.ExpireAt, session.Broker), Replayed: false);

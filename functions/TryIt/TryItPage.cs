@@ -51,7 +51,6 @@ public static partial class TryItPage
         page.MapGet("/{file}", (string file, HttpContext context) => files.Serve(context, file));
         page.MapPost("/api/session", (SessionRequest? request) => SignIn(request, signingKey));
         page.MapGet("/api/config", (IHttpClientFactory http, CancellationToken ct) => ConfigAsync(simulator, http, ct));
-        page.MapPost("/api/reconcile", ReconcileAsync);
         SimulatorProxy.Map(page.MapGroup("/sim"), simulator);
 
         LogEnabled(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TryItPage).FullName!), BasePath + "/");
@@ -85,19 +84,6 @@ public static partial class TryItPage
         var clock = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         var marketOpen = clock.TryGetProperty("marketOpen", out var open) && open.ValueKind == JsonValueKind.True;
         return TypedResults.Ok(new ConfigResponse(simulator.BaseUri, simulator.Options.Brokers, simulator.Options.LimitOrderBrokers, marketOpen, clock));
-    }
-
-    /// <summary>
-    /// Runs the tracker's reconciler now, as its timer would within a minute: after the page moves the clock, timers
-    /// whose due time the jump passed are re-armed at once.
-    /// </summary>
-    private static async Task<IResult> ReconcileAsync(FunctionInvoker invoker, IEnumerable<FunctionDefinition> functions, CancellationToken cancellationToken)
-    {
-        var reconciler = functions.OfType<TimerFunction>().Single(f => f.Handler == typeof(TrackerReconcilerFunction));
-        var outcome = await invoker.InvokeTimerAsync(reconciler, new TimerInvocation(reconciler.Name, IsPastDue: false), cancellationToken);
-        return outcome.Succeeded
-            ? TypedResults.NoContent()
-            : ApiProblems.Unavailable("The tracker's reconciler failed; the app's log has the details.");
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\z", RegexOptions.CultureInvariant)]

@@ -5,6 +5,7 @@ using Gateway.Client.Json;
 using Gateway.Client.Webhooks;
 using FunctionApp.Telemetry;
 using FunctionApp.Tracking;
+using Transactions.Orchestration;
 using Transactions.Storage;
 
 namespace FunctionApp.Webhooks;
@@ -27,9 +28,9 @@ public sealed record WebhookReceipt(WebhookRejection Rejection, bool Duplicate =
 }
 
 /// <summary>
-/// Receives a Gateway webhook: verify, store, acknowledge. Storing is handing the hit to the tracker: one
-/// <c>tracker-events</c> message that carries the body, so an acknowledgement costs one storage write (the lookups
-/// behind the checks are remembered per instance). Nothing is stored for a rejected hit; a storage failure propagates
+/// Receives a Gateway webhook: verify, hand over, acknowledge. Handing over is raising a signal on the transaction's
+/// tracking orchestration: one message, so an acknowledgement costs one storage write (the lookups behind the checks
+/// are remembered per instance). Nothing is stored for a rejected hit; a storage failure propagates
 /// (the endpoint answers 503 so the Gateway retries) and is never acknowledged.
 /// </summary>
 /// <remarks>
@@ -41,10 +42,13 @@ public sealed partial class WebhookIntake(
     IGatewaySecretSource secrets,
     KnownTransactions known,
     KnownAuthIdOwners owners,
-    TrackerSignals signals,
+    TransactionTracking tracking,
     AppMetrics metrics,
     ILogger<WebhookIntake> logger)
 {
+    /// <summary>The largest body accepted; the Gateway's are a few KiB.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     public async Task<WebhookReceipt> ReceiveAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -67,7 +71,7 @@ public sealed partial class WebhookIntake(
             body = body[Utf8Bom.Length..];
         }
 
-        if (body.Length > WebhookInbox.MaxBodyBytes)
+        if (body.Length > MaxBodyBytes)
         {
             return new WebhookReceipt(WebhookRejection.TooLarge);
         }
@@ -124,7 +128,8 @@ public sealed partial class WebhookIntake(
             return new WebhookReceipt(WebhookRejection.AuthIdOwnedByAnotherUser);
         }
 
-        var handedOver = await signals.SendWebhookAsync(webhook.TransactionId, body, cancellationToken);
+        var handedOver = await tracking.SignalOnceAsync(
+            webhook.TransactionId, TrackerSignal.FromWebhook(webhook), TransactionTracking.DedupeKey(body.Span), cancellationToken);
         return new WebhookReceipt(WebhookRejection.None, Duplicate: !handedOver);
     }
 

@@ -1,5 +1,5 @@
 // Storage account shared by the Functions host (AzureWebJobsStorage) and the app's own data:
-// tables for transaction state, queues for tracker events, timers and published outcomes.
+// tables for transaction state and the queue of published outcomes (the Durable Task hub creates its own).
 // Keys are disabled: every client authenticates with Microsoft Entra ID (managed identity).
 
 @description('Name of the storage account (3-24 lowercase letters and digits, globally unique).')

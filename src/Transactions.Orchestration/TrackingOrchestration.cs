@@ -48,7 +48,7 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
             }
 
             stopWaiting.Cancel();
-            wakeUp.Fired();
+            time.TimerFired(wakeUp.Fired());
             var woken = Decide(context, engine, state, new TimerFired(state.Version));
             if (woken.NextAction.Kind is TrackerActionKind.PollTransactionDetails or TrackerActionKind.PollOrderDetails)
             {
@@ -158,10 +158,12 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
             return _timer;
         }
 
-        public void Fired()
+        /// <returns>When the timer that fired was set for.</returns>
+        public DateTimeOffset Fired()
         {
             _cancel?.Dispose();
             (_timer, _cancel) = (null, null);
+            return _at;
         }
 
         public void Cancel()

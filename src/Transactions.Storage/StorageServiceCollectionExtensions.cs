@@ -30,7 +30,6 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<TransactionStore>();
         services.AddSingleton<NotesRefStore>();
         services.AddSingleton<UserLinkStore>();
-        services.AddSingleton<WebhookInbox>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<StorageQueues>();

@@ -10,9 +10,8 @@ public static class TableNames
     public const string UserTransactions = "UserTransactions";
     public const string NotesRefs = "NotesRefs";
     public const string UserLinks = "UserLinks";
-    public const string WebhookInbox = "WebhookInbox";
     public const string IdempotencyRecords = "IdempotencyRecords";
 
     public static IReadOnlyList<string> All { get; } =
-        [Transactions, UserTransactions, NotesRefs, UserLinks, WebhookInbox, IdempotencyRecords];
+        [Transactions, UserTransactions, NotesRefs, UserLinks, IdempotencyRecords];
 }

@@ -119,33 +119,4 @@ public sealed class TryItEndpointTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.NotFound, unknownStep.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, badId.StatusCode);
     }
-
-    [Fact]
-    public async Task Reconcile_AfterTheClockPassedExpiry_TrackerExpiresTheAbandonedTransaction()
-    {
-        await using var app = await TryItApp.StartAsync(azurite, TryItApp.MarketHours);
-        using var client = app.Client();
-        using var signIn = await client.PostAsJsonAsync("/try/api/session", new { userName = "asha" });
-        var token = (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/transactions")
-        {
-            Content = JsonContent.Create(new { securities = new[] { new { ticker = "SBIN", quantity = 1, type = "BUY" } } }),
-        };
-        create.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        using var created = await client.SendAsync(create);
-        var transactionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transactionId").GetString();
-
-        // The user never opens the SDK; the page jumps the clock well past expiry and asks for a reconcile.
-        using var jump = await client.PostAsJsonAsync("/try/sim/_sim/clock", new { advanceBy = "02:00:00" });
-        using var reconcile = await client.PostAsync(new Uri("/try/api/reconcile", UriKind.Relative), null);
-
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, jump.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, reconcile.StatusCode);
-        await Eventually.Until(
-            async () => (await client.GetFromJsonAsync<JsonElement>($"/api/transactions/{transactionId}")).GetProperty("status").GetString() == "Expired",
-            TimeSpan.FromSeconds(30),
-            "the abandoned transaction to expire");
-    }
 }

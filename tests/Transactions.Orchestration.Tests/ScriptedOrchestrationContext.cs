@@ -108,11 +108,11 @@ internal sealed class ScriptedOrchestrationContext(DateTime start, string instan
         }
     }
 
-    /// <summary>Moves the clock to the earliest pending timer and fires it.</summary>
-    public DateTime FireNextTimer()
+    /// <summary>Moves the clock to the earliest pending timer (or <paramref name="early"/> before it, as a queue may deliver it) and fires it.</summary>
+    public DateTime FireNextTimer(TimeSpan early = default)
     {
         var next = _timers.Where(t => !t.Done).MinBy(t => t.FireAt) ?? throw new InvalidOperationException("No timer is pending.");
-        Now = next.FireAt > Now ? next.FireAt : Now;
+        Now = next.FireAt - early > Now ? next.FireAt - early : Now;
         next.Done = true;
         Calls.Add($"fired {next.FireAt:O}");
         next.Completion.SetResult();

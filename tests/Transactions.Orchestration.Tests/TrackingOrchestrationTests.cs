@@ -79,6 +79,20 @@ public sealed class TrackingOrchestrationTests
     }
 
     [Fact]
+    public void RunAsync_TimerDeliveredBeforeItsFireTime_ReadsOnceAndSetsNoSecondTimer()
+    {
+        var scenario = new Scenario { TransactionDetails = request => Scenario.Details(request, TransactionStatus.Processing) };
+        scenario.Start();
+        scenario.Context.Raise(Webhook);
+        var created = scenario.Context.TimersCreated;
+
+        scenario.Context.FireNextTimer(early: TimeSpan.FromMilliseconds(900));
+
+        Assert.Single(scenario.Reads);
+        Assert.Equal(created + 1, scenario.Context.TimersCreated); // the next poll's, not the same wake-up again
+    }
+
+    [Fact]
     public void RunAsync_SignalsAlone_RecordNothing()
     {
         var scenario = new Scenario();
@@ -203,6 +217,48 @@ public sealed class TrackingOrchestrationTests
         var nextOpen = Scenario.Ist(2026, 1, 8, 9, 15) + scenario.Timings.SessionOpenDelay;
         Assert.Equal([nextOpen], scenario.PendingWakeUps);
         Assert.Equal(TrackerPhase.OrdersOpen, Assert.Single(scenario.Recorded).State.Phase);
+    }
+
+    [Fact]
+    public async Task RunAsync_AmoPlacedFridayEvening_SleepsOverTheWeekendAndCompletesInMondaysSession()
+    {
+        var fridayEvening = Scenario.Ist(2026, 1, 9, 18, 0);
+        var scenario = new Scenario(fridayEvening, appClockOffset: TimeSpan.FromDays(-30))
+        {
+            TransactionDetails = request => Scenario.Details(request, TransactionStatus.Processing),
+            OrderDetails = request => Scenario.Orders(request, "COMPLETED", ("ITC", "COMPLETE", 10)),
+        };
+        var run = scenario.Start();
+        scenario.Context.Raise(Webhook);
+        scenario.Context.FireNextTimer();
+
+        var mondaySession = Scenario.Ist(2026, 1, 12, 9, 15) + scenario.Timings.SessionOpenDelay;
+        Assert.Equal([mondaySession], scenario.PendingWakeUps);
+        scenario.TransactionDetails = request => Scenario.Details(request, TransactionStatus.Completed);
+        scenario.Context.FireNextTimer();
+        scenario.Context.FireNextTimer();
+
+        Assert.Equal(TrackerOutcomeKind.Completed, await Finished(run));
+        Assert.Equal(3, scenario.Reads.Count);
+        Assert.Equal(mondaySession + scenario.Timings.ConfirmDelay, scenario.Now);
+    }
+
+    [Fact]
+    public void RunAsync_OrdersStillOpenAtTheClose_LooksAgainAfterTheClose()
+    {
+        var nearTheClose = Scenario.Ist(2026, 1, 7, 15, 25);
+        var scenario = new Scenario(nearTheClose) { TransactionDetails = request => Scenario.Details(request, TransactionStatus.Processing) };
+        scenario.Start();
+        scenario.Context.Raise(Webhook);
+        var close = Scenario.Ist(2026, 1, 7, 15, 30);
+
+        while (scenario.PendingWakeUps.Single() < close)
+        {
+            scenario.Context.FireNextTimer();
+        }
+
+        Assert.Equal([close + scenario.Timings.AfterCloseDelay], scenario.PendingWakeUps);
+        Assert.InRange(scenario.Reads.Count, 2, 4);
     }
 
     [Fact]

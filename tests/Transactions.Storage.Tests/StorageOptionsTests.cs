@@ -116,7 +116,7 @@ public sealed class StorageOptionsTests
         Assert.NotNull(provider.GetRequiredService<TransactionStore>());
         Assert.NotNull(provider.GetRequiredService<NotesRefStore>());
         Assert.NotNull(provider.GetRequiredService<UserLinkStore>());
-        Assert.NotNull(provider.GetRequiredService<WebhookInbox>());
+        Assert.NotNull(provider.GetRequiredService<OutboxStore>());
         Assert.NotNull(provider.GetRequiredService<IdempotencyStore>());
         Assert.NotNull(provider.GetRequiredService<OutboxStore>());
         Assert.NotNull(provider.GetRequiredService<StorageQueues>());

@@ -78,11 +78,11 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : StorageTest(azu
         var queues = new StorageQueues(_viaProxy, Time);
 
         _queueProxy.Disable();
-        AssertUnavailable(await Record.ExceptionAsync(() => queues.SendAsync(QueueNames.TrackerEvents, "lost?", Ct)));
+        AssertUnavailable(await Record.ExceptionAsync(() => queues.SendAsync(QueueNames.TransactionOutcomes, "lost?", Ct)));
 
         _queueProxy.Enable();
-        await queues.SendAsync(QueueNames.TrackerEvents, "delivered", Ct);
-        var received = (await queues.Queue(QueueNames.TrackerEvents).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value;
+        await queues.SendAsync(QueueNames.TransactionOutcomes, "delivered", Ct);
+        var received = (await queues.Queue(QueueNames.TransactionOutcomes).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value;
         Assert.Equal("delivered", Assert.Single(received).Body.ToString());
     }
 }

@@ -14,11 +14,11 @@ public sealed class StoragePipelinePolicyTests(AzuriteFixture azurite) : Storage
         options.AdditionalPolicies.Add(recorder);
         var clients = new StorageClients(options);
 
-        await clients.Table(TableNames.WebhookInbox).AddEntityAsync(new TableEntity("p", "r"), Ct);
-        await clients.Queue(QueueNames.TrackerEvents).SendMessageAsync("hello", Ct);
+        await clients.Table(TableNames.NotesRefs).AddEntityAsync(new TableEntity("p", "r"), Ct);
+        await clients.Queue(QueueNames.TransactionOutcomes).SendMessageAsync("hello", Ct);
 
         Assert.Equal(
-            [$"POST /devstoreaccount1/{Clients.NamePrefix}{TableNames.WebhookInbox} 204", $"POST /devstoreaccount1/{Clients.NamePrefix}{QueueNames.TrackerEvents}/messages 201"],
+            [$"POST /devstoreaccount1/{Clients.NamePrefix}{TableNames.NotesRefs} 204", $"POST /devstoreaccount1/{Clients.NamePrefix}{QueueNames.TransactionOutcomes}/messages 201"],
             recorder.All.Select(r => $"{r.Method} {r.Path} {r.Status}"));
     }
 }

@@ -38,12 +38,12 @@ public sealed class StorageQueuesTests(AzuriteFixture azurite) : StorageTest(azu
         var queues = new StorageQueues(Clients, TimeProvider.System);
         const string message = """{"transactionId":"TRX_1","kind":"timer","version":3,"note":"₹"}""";
 
-        await queues.SendAsync(QueueNames.TrackerEvents, message, Ct);
+        await queues.SendAsync(QueueNames.TransactionOutcomes, message, Ct);
 
-        var raw = new QueueClient(Azurite.ConnectionString, Clients.NamePrefix + QueueNames.TrackerEvents); // no decoding
+        var raw = new QueueClient(Azurite.ConnectionString, Clients.NamePrefix + QueueNames.TransactionOutcomes); // no decoding
         var peeked = Assert.Single((await raw.PeekMessagesAsync(10, Ct)).Value);
         Assert.Equal(message, Encoding.UTF8.GetString(Convert.FromBase64String(peeked.Body.ToString())));
-        var decoded = Assert.Single((await queues.Queue(QueueNames.TrackerEvents).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value);
+        var decoded = Assert.Single((await queues.Queue(QueueNames.TransactionOutcomes).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value);
         Assert.Equal(message, decoded.Body.ToString());
     }
 
@@ -51,9 +51,9 @@ public sealed class StorageQueuesTests(AzuriteFixture azurite) : StorageTest(azu
     public async Task SendAsync_WithDueTime_MessageStaysInvisibleUntilDue()
     {
         var queues = new StorageQueues(Clients, TimeProvider.System);
-        var queue = queues.Queue(QueueNames.TrackerTimers);
+        var queue = queues.Queue(QueueNames.TransactionOutcomes);
 
-        var sent = await queues.SendAsync(QueueNames.TrackerTimers, "wake TRX_1", DateTimeOffset.UtcNow.AddSeconds(2), Ct);
+        var sent = await queues.SendAsync(QueueNames.TransactionOutcomes, "wake TRX_1", DateTimeOffset.UtcNow.AddSeconds(2), Ct);
         var visibleAtOnce = (await queue.PeekMessagesAsync(10, Ct)).Value;
         var arrived = await Eventually.UntilNotNull(
             async () => (await queue.ReceiveMessagesAsync(10, cancellationToken: Ct)).Value.SingleOrDefault(),
@@ -72,11 +72,11 @@ public sealed class StorageQueuesTests(AzuriteFixture azurite) : StorageTest(azu
     {
         var queues = new StorageQueues(Clients, Time);
 
-        var sent = await queues.SendAsync(QueueNames.TrackerTimers, "far", Start.AddDays(10), Ct);
+        var sent = await queues.SendAsync(QueueNames.TransactionOutcomes, "far", Start.AddDays(10), Ct);
 
         Assert.True(sent.Clamped);
         Assert.Equal(StorageQueues.MaxVisibilityDelay, sent.VisibilityDelay);
-        Assert.Empty((await queues.Queue(QueueNames.TrackerTimers).PeekMessagesAsync(10, Ct)).Value);
+        Assert.Empty((await queues.Queue(QueueNames.TransactionOutcomes).PeekMessagesAsync(10, Ct)).Value);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class StorageQueuesTests(AzuriteFixture azurite) : StorageTest(azu
         var queues = new StorageQueues(Clients, Time);
 
         await Assert.ThrowsAsync<ArgumentException>(
-            () => queues.SendAsync(QueueNames.TrackerEvents, new string('m', StorageQueues.MaxMessageBytes + 1), Ct));
-        Assert.Empty((await queues.Queue(QueueNames.TrackerEvents).PeekMessagesAsync(10, Ct)).Value);
+            () => queues.SendAsync(QueueNames.TransactionOutcomes, new string('m', StorageQueues.MaxMessageBytes + 1), Ct));
+        Assert.Empty((await queues.Queue(QueueNames.TransactionOutcomes).PeekMessagesAsync(10, Ct)).Value);
     }
 }

@@ -189,16 +189,6 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
     }
 
     [Fact]
-    public async Task ListDueAsync_OutboxRowsInThePartition_AreNotTransactions()
-    {
-        await Store.InsertAsync(NewRecord("TRX_due_evt", "u", Start) with { NextWakeAt = Start }, Ct);
-        var loaded = (await Store.GetAsync("TRX_due_evt", Ct))!;
-        await Store.ReplaceAsync(loaded, loaded.Record with { Version = 2 }, [Event("TRX_due_evt", 2, "order-v2-ITC")], Ct);
-
-        Assert.Equal([new DueTransaction("TRX_due_evt", Start, 2)], await Store.ListDueAsync(Start, maxResults: 100, Ct));
-    }
-
-    [Fact]
     public async Task InsertAsync_StateJsonOver64KiB_FailsClearlyAndWritesNothing()
     {
         var record = NewRecord("TRX_big", "user-1", Start) with { StateJson = new string('x', 32 * 1024 + 1) };
@@ -362,32 +352,6 @@ public sealed class TransactionStoreTests(AzuriteFixture azurite) : StorageTest(
     public void TransactionCursor_TryParse_RejectsAnythingItDidNotMake(string text)
     {
         Assert.False(TransactionCursor.TryParse(text, out _));
-    }
-
-    [Fact]
-    public async Task ListDueAsync_ReturnsOnlyRowsWhoseWakeTimeHasPassed()
-    {
-        await Store.InsertAsync(NewRecord("TRX_due", "u", Start) with { NextWakeAt = Start.AddMinutes(1), Version = 3 }, Ct);
-        await Store.InsertAsync(NewRecord("TRX_exact", "u", Start) with { NextWakeAt = Start.AddMinutes(5) }, Ct);
-        await Store.InsertAsync(NewRecord("TRX_later", "u", Start) with { NextWakeAt = Start.AddMinutes(6) }, Ct);
-        await Store.InsertAsync(NewRecord("TRX_final", "u", Start) with { NextWakeAt = null }, Ct);
-
-        var due = await Store.ListDueAsync(Start.AddMinutes(5), maxResults: 100, Ct);
-
-        Assert.Equal(
-            [new DueTransaction("TRX_due", Start.AddMinutes(1), 3), new DueTransaction("TRX_exact", Start.AddMinutes(5), 1)],
-            due.OrderBy(d => d.TransactionId, StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public async Task ListDueAsync_MoreDueThanMax_ReturnsMax()
-    {
-        for (var i = 0; i < 5; i++)
-        {
-            await Store.InsertAsync(NewRecord($"TRX_m{i}", "u", Start) with { NextWakeAt = Start }, Ct);
-        }
-
-        Assert.Equal(2, (await Store.ListDueAsync(Start, maxResults: 2, Ct)).Count);
     }
 
     internal static OutboxEvent Event(string transactionId, long version, string eventId) =>

@@ -3,10 +3,10 @@ using Bench.Measures;
 
 namespace Bench;
 
-/// <summary>Command-line options: <c>--quick</c> (a short smoke run), <c>--only ingest,cost,polling,coldstart</c>, <c>--output FILE</c>.</summary>
+/// <summary>Command-line options: <c>--quick</c> (a short smoke run), <c>--only ingest,cost,coldstart</c>, <c>--output FILE</c>.</summary>
 public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, string? Output)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["coldstart", "ingest", "cost", "polling"];
+    public static readonly IReadOnlyList<string> AllSections = ["coldstart", "ingest", "cost"];
 
     public IngestSettings Ingest => Quick
         ? new IngestSettings(Transactions: 50, Concurrency: 32, Warmup: TimeSpan.FromSeconds(1), Duration: TimeSpan.FromSeconds(3), LatencyDuration: TimeSpan.FromSeconds(3))

@@ -13,7 +13,7 @@ var (options, error) = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost,polling] [--output FILE]");
+    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost] [--output FILE]");
     return 2;
 }
 
@@ -73,15 +73,8 @@ try
         cost = await TransactionCost.RunAsync(azurite, options.CostRuns, ct);
     }
 
-    IReadOnlyList<PollingResult>? polling = null;
-    if (options.Runs("polling"))
-    {
-        Console.WriteLine("3. Gateway polls with every webhook lost");
-        polling = await PollingFallback.RunAsync(azurite, ct);
-    }
-
     loads.Add(("end", MachineInfo.LoadAverage()));
-    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, polling, coldStarts));
+    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, coldStarts));
     var output = options.Output ?? Path.Combine(RepoRoot.Path, "bench", "results", options.Quick ? "quick.md" : "latest.md");
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     await File.WriteAllTextAsync(output, report, ct);

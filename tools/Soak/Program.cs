@@ -34,8 +34,13 @@ try
         // Retries of injected Gateway 5xx are expected; the tracker logs what matters.
         ["Logging:LogLevel:Polly"] = options.Verbose ? "Warning" : "None",
     };
-    // Thursday 10:00 IST: the market is open for the whole run.
-    var simulatorOptions = new SimulatorOptions { ClockStart = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.FromHours(5.5)) };
+    // Thursday 10:00 IST: the market is open for the whole run. The tracker's timers run in real time, so abandoned
+    // transactions expire 3 real minutes after they are created (plus the harness's 1 s grace), not 15.
+    var simulatorOptions = new SimulatorOptions
+    {
+        ClockStart = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.FromHours(5.5)),
+        TransactionLifetime = TimeSpan.FromMinutes(3),
+    };
     await using var harness = await AppHarness.StartAsync(azurite, settings, simulatorOptions);
     using var run = new SoakRun(harness, azurite, options, counter);
     var result = await run.RunAsync(cancellation.Token);

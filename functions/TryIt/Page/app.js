@@ -306,8 +306,6 @@
       try {
         const clock = await call("/try/sim/_sim/clock", { method: "POST", body: change });
         renderClock(clock);
-        // Timers the jump passed are re-armed now rather than at the tracker's next reconcile.
-        await call("/try/api/reconcile", { method: "POST" });
         clearProblem($("clock-error"));
         $("clock-announce").textContent = `${describe}: the market clock is now ${formatIst(clock.now)}.`;
       } catch (error) {

@@ -6,18 +6,13 @@ namespace Transactions.Storage;
 /// </summary>
 public static class QueueNames
 {
-    public const string TrackerEvents = "tracker-events";
-    public const string TrackerTimers = "tracker-timers";
     public const string TransactionOutcomes = "transaction-outcomes";
 
     public const string PoisonSuffix = "-poison";
-    public const string TrackerEventsPoison = TrackerEvents + PoisonSuffix;
-    public const string TrackerTimersPoison = TrackerTimers + PoisonSuffix;
     public const string TransactionOutcomesPoison = TransactionOutcomes + PoisonSuffix;
 
     public static IReadOnlyList<string> All { get; } =
     [
-        TrackerEvents, TrackerTimers, TransactionOutcomes,
-        TrackerEventsPoison, TrackerTimersPoison, TransactionOutcomesPoison,
+        TransactionOutcomes, TransactionOutcomesPoison,
     ];
 }

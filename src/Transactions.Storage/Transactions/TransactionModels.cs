@@ -54,9 +54,6 @@ public sealed record TransactionSummary(
 /// <summary>A page of a user's transactions, newest first; <see cref="Next"/> is null on the last page.</summary>
 public sealed record TransactionPage(IReadOnlyList<TransactionSummary> Items, TransactionCursor? Next);
 
-/// <summary>A transaction whose <see cref="TransactionRecord.NextWakeAt"/> has passed.</summary>
-public sealed record DueTransaction(string TransactionId, DateTimeOffset NextWakeAt, long Version);
-
 /// <summary>
 /// Opaque position in a user's transaction list: the index row key of the last item returned, base64url-encoded.
 /// Pass <see cref="ToString"/> to clients and <see cref="TryParse"/> what they send back (false means HTTP 400).

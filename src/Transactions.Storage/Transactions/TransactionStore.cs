@@ -24,13 +24,8 @@ namespace Transactions.Storage;
 /// <see cref="TransactionRecord.Version"/> (so two racing writers cannot leave it behind): with the ETag of the row
 /// this instance last wrote when it has one, else after reading the row's version. If the process dies, or the index
 /// write fails, between the two writes, the index shows the previous status until the next status change; the
-/// reconciler calls <see cref="SyncIndexAsync"/> for transactions whose events it finds unpublished (a crash right
+/// outbox sweep calls <see cref="SyncIndexAsync"/> for transactions whose events it finds unpublished (a crash right
 /// after a save). The transaction row is always the source of truth.
-/// </para>
-/// <para>
-/// <see cref="ListDueAsync"/> filters on a non-key property, so it scans the whole table; its cost grows with every
-/// row ever written (final rows have no NextWakeAt and are skipped server-side, but still scanned). That is fine for
-/// a timer that runs every few minutes over thousands of rows; beyond that, archive final rows or keep a wake index.
 /// </para>
 /// </remarks>
 public sealed class TransactionStore(StorageClients clients, ILogger<TransactionStore> logger)
@@ -267,28 +262,6 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         var items = rows.Take(pageSize).Select(FromIndexEntity).ToList();
         var next = rows.Count > pageSize ? TransactionCursor.After(rows[pageSize - 1].RowKey) : null;
         return new TransactionPage(items, next);
-    }
-
-    /// <summary>Transactions whose NextWakeAt is at or before <paramref name="dueBy"/>, at most <paramref name="maxResults"/>.</summary>
-    public async Task<IReadOnlyList<DueTransaction>> ListDueAsync(
-        DateTimeOffset dueBy, int maxResults, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {TransactionRowKey} and NextWakeAt le {dueBy.ToUniversalTime()}");
-        var due = new List<DueTransaction>();
-        await foreach (var row in _transactions.QueryAsync<TableEntity>(
-                           filter, Math.Min(maxResults, 1000), ["TransactionId", "NextWakeAt", "Version"], cancellationToken)
-                           .ConfigureAwait(false))
-        {
-            due.Add(new DueTransaction(
-                row.GetString("TransactionId"), row.GetDateTimeOffset("NextWakeAt")!.Value, row.GetInt64("Version") ?? 0));
-            if (due.Count == maxResults)
-            {
-                break;
-            }
-        }
-
-        return due;
     }
 
     private async Task TrySyncIndexAsync(TransactionRecord record, CancellationToken cancellationToken)

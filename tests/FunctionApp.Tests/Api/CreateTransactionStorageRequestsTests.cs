@@ -25,7 +25,7 @@ public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite
     public async Task DisposeAsync() => await harness.DisposeAsync();
 
     [Fact]
-    public async Task Create_NewUsersFirstBasket_SendsSevenStorageRequests()
+    public async Task Create_NewUsersFirstBasket_SendsSixStorageRequestsAndStartsItsTracking()
     {
         var requests = await RecordAsync(() => harness.PostTransactionAsync("new-user", Basket, "key-1"), HttpStatusCode.Created);
 
@@ -36,10 +36,12 @@ public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite
                 "insert NotesRefs → 204",
                 "insert Transactions → 204",
                 "insert UserTransactions → 204",
-                "send tracker-timers → 201",
                 "merge (ETag) IdempotencyRecords → 204",
             ],
             requests);
+        var created = harness.Simulator.Simulation.ListTransactions().Single();
+        var tracking = await harness.Service<Microsoft.DurableTask.Client.DurableTaskClient>().GetInstanceAsync(created.TransactionId);
+        Assert.NotNull(tracking);
     }
 
     [Fact]
@@ -49,7 +51,7 @@ public sealed class CreateTransactionStorageRequestsTests(AzuriteFixture azurite
 
         var requests = await RecordAsync(() => harness.PostTransactionAsync("linked-user", Basket, "key-1"), HttpStatusCode.Created);
 
-        Assert.Equal(7, requests.Count);
+        Assert.Equal(6, requests.Count);
         Assert.Equal(["point read UserLinks → 200"], requests.Where(r => r.Contains("UserLinks", StringComparison.Ordinal)));
     }
 

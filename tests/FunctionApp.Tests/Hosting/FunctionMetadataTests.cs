@@ -74,7 +74,7 @@ public sealed class FunctionMetadataTests
     public void AppCatalog_DeclaresTheAppsFunctions()
     {
         Assert.Equal(
-            ["CreateSessionToken", "CreateTransaction", "GatewayWebhook", "GetTransaction", "Health", "ListTransactions", "PostSdkResult", "TrackerEvents", "TrackerReconciler", "TrackerTimers"],
+            ["CreateSessionToken", "CreateTransaction", "GatewayWebhook", "GetTransaction", "Health", "ListTransactions", "OutboxSweep", "PostSdkResult"],
             Catalog.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.Equal("gateway/webhooks", Catalog.OfType<HttpFunction>().Single(f => f.Name == "GatewayWebhook").Route);
         Assert.All(Catalog.OfType<HttpFunction>().Where(f => f.Name is not ("Health" or "GatewayWebhook")), f => Assert.True(f.RequiresUser, f.Name));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using FunctionApp.Tests.Infrastructure;
+using FunctionApp.Tracking;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport;
 using Transactions.Storage;
@@ -16,12 +17,14 @@ public sealed class StorageStartupTests(AzuriteFixture azurite)
     private static readonly Dictionary<string, string?> InfrastructureCreatesStorage = new() { ["Storage:CreateMissingResources"] = "false" };
 
     [Fact]
-    public async Task Start_CreateMissingResourcesFalse_CreatesNoTableOrQueue()
+    public async Task Start_CreateMissingResourcesFalse_CreatesNoTableOrQueueButTheTaskHubs()
     {
         await using var harness = await AppHarness.StartAsync(azurite, InfrastructureCreatesStorage);
 
-        Assert.Empty(await TablesAsync(harness.NamePrefix));
-        Assert.Empty(await QueuesAsync(harness.NamePrefix));
+        // Durable Task creates and owns its task hub's tables and queues, in Azure as here.
+        var hub = harness.Service<DurableRuntimeOptions>().TaskHub.ToLowerInvariant();
+        Assert.DoesNotContain(await TablesAsync(harness.NamePrefix), t => !t.StartsWith(hub, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(await QueuesAsync(harness.NamePrefix), q => !q.StartsWith(hub, StringComparison.Ordinal));
     }
 
     [Fact]

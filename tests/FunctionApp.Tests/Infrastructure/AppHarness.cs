@@ -2,6 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Core.Pipeline;
+using Microsoft.Extensions.Hosting;
+using FunctionApp.Tracking;
+using Microsoft.DurableTask.Client;
 using FunctionApp.Auth;
 using FunctionApp.Hosting;
 using Gateway.Client.Json;
@@ -29,6 +32,12 @@ public sealed class AppHarness : IAsyncDisposable
 
     /// <summary>Wednesday 26 Nov 2026, 11:00 IST: the market is open.</summary>
     public static readonly DateTimeOffset MarketHours = new(2026, 11, 26, 11, 0, 0, TimeSpan.FromHours(5.5));
+
+    /// <summary>
+    /// Market hours, and transactions that expire 8 s after they are created: the tracker's expiry check, its only
+    /// wake-up when no signal comes, runs in real time.
+    /// </summary>
+    public static SimulatorOptions ShortLived => new() { ClockStart = MarketHours, TransactionLifetime = TimeSpan.FromSeconds(8) };
 
     private readonly WebApplication app;
     private readonly bool ownsSimulator;
@@ -124,8 +133,17 @@ public sealed class AppHarness : IAsyncDisposable
             ["Webhooks:Route"] = WebhookRoute,
             ["Tracker:ConfirmDelay"] = "00:00:01",
             ["Tracker:SignalReadDelay"] = "00:00:00.200",
+            // The tracker's durable timers run in real time: fallback polls and retries come within seconds.
+            ["Tracker:BackoffInitial"] = "00:00:01",
+            ["Tracker:BackoffMax"] = "00:00:04",
+            ["Tracker:PollRetryInitial"] = "00:00:00.500",
+            ["Tracker:PollRetryMax"] = "00:00:02",
+            ["Tracker:RecordRetryInitial"] = "00:00:00.200",
+            ["Tracker:RecordRetryMax"] = "00:00:01",
+            ["Tracker:ExpiryGrace"] = "00:00:01",
             ["Standalone:RetryDelay"] = "00:00:00.200",
             ["Standalone:MaxPollingInterval"] = "00:00:00.200",
+            ["Durable:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -138,14 +156,17 @@ public sealed class AppHarness : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Services.AddSingleton<TimeProvider>(simulator.Clock);
+            builder.Services.AddSingleton(provider => new TrackerSignalLog(provider.GetRequiredService<DurableTaskClient>()));
+            builder.Services.AddSingleton(provider => new TransactionTracking(provider.GetRequiredService<TrackerSignalLog>(), provider.GetRequiredService<FunctionApp.Webhooks.HandedOverHits>(), simulator.Clock));
         });
 
         // The storage clients are created at start, so policies added now see every request.
-        var signals = new TrackerSignalLog(config["Storage:NamePrefix"] + QueueNames.TrackerEvents);
-        foreach (var policy in storagePolicies?.Append(signals) ?? [signals])
+        foreach (var policy in storagePolicies ?? [])
         {
             app.Services.GetRequiredService<StorageOptions>().AdditionalPolicies.Add(policy);
         }
+
+        var signals = app.Services.GetRequiredService<TrackerSignalLog>();
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -153,6 +174,10 @@ public sealed class AppHarness : IAsyncDisposable
         simulator.Simulation.WebhookUrl = harness.WebhookUri;
         return harness;
     }
+
+    /// <summary>Stops the app's Durable Task worker: it still takes webhooks, but nothing processes the signals they raise.</summary>
+    public Task StopTrackingWorkerAsync() =>
+        app.Services.GetServices<IHostedService>().OfType<Microsoft.DurableTask.Worker.Hosting.DurableTaskWorker>().Single().StopAsync(CancellationToken.None);
 
     /// <summary>An HTTP client for the app, signed in as <paramref name="userId"/> (anonymous when null).</summary>
     public HttpClient Client(string? userId = null)

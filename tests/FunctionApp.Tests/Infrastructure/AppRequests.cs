@@ -89,7 +89,7 @@ public static class AppRequests
     public static int StoredSdkResultCount(this AppHarness harness, string transactionId)
     {
         ArgumentNullException.ThrowIfNull(harness);
-        return harness.Signals.For(transactionId).Count(hit => hit.GetProperty("kind").GetString() == "sdkResult");
+        return harness.Signals.For(transactionId).Count(hit => hit.Signal.Source == global::Transactions.Orchestration.TrackerSignalSource.SdkResult);
     }
 
     /// <summary>

@@ -1,49 +1,52 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Xml.Linq;
-using Azure.Core;
-using Azure.Core.Pipeline;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Transactions.Orchestration;
 
 namespace FunctionApp.Tests.Infrastructure;
 
+/// <summary>A signal the app raised on a transaction's tracking orchestration (it is durably handed over once raised).</summary>
+public sealed record RaisedSignal(string TransactionId, TrackerSignal Signal);
+
 /// <summary>
-/// Records every message the app sends to its <c>tracker-events</c> queue (a storage pipeline policy): a hit is stored
-/// exactly when such a send succeeds, whether or not the tracker has consumed it since.
+/// The app's Durable Task client with a record of every tracker signal it raised successfully: a hit is handed over
+/// exactly when such a raise succeeds, whether or not the orchestration has processed it since.
 /// </summary>
-public sealed class TrackerSignalLog(string queueName) : HttpPipelinePolicy
+public sealed class TrackerSignalLog(DurableTaskClient inner) : DurableTaskClient(inner.Name)
 {
-    private readonly ConcurrentQueue<JsonElement> sent = new();
+    private readonly ConcurrentQueue<RaisedSignal> raised = new();
 
-    /// <summary>The messages sent for <paramref name="transactionId"/>, in the order they were sent.</summary>
-    public IReadOnlyList<JsonElement> For(string transactionId) =>
-        [.. sent.Where(m => m.GetProperty("transactionId").GetString() == transactionId)];
+    /// <summary>The signals raised for <paramref name="transactionId"/>, in the order they were raised.</summary>
+    public IReadOnlyList<RaisedSignal> For(string transactionId) => [.. raised.Where(s => s.TransactionId == transactionId)];
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
     {
-        ProcessNext(message, pipeline);
-        Record(message);
-    }
-
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        await ProcessNextAsync(message, pipeline);
-        Record(message);
-    }
-
-    private void Record(HttpMessage message)
-    {
-        var request = message.Request;
-        if (request.Method != RequestMethod.Post || !request.Uri.Path.EndsWith($"/{queueName}/messages", StringComparison.Ordinal)
-            || !message.HasResponse || message.Response.Status != 201 || request.Content is null)
+        await inner.RaiseEventAsync(instanceId, eventName, eventPayload, cancellation);
+        if (eventPayload is TrackerSignal signal)
         {
-            return;
+            raised.Enqueue(new RaisedSignal(instanceId, signal));
         }
-
-        using var buffer = new MemoryStream();
-        request.Content.WriteTo(buffer, CancellationToken.None);
-        buffer.Position = 0;
-        var text = XDocument.Load(buffer).Root!.Element("MessageText")!.Value;
-        using var document = JsonDocument.Parse(Convert.FromBase64String(text));
-        sent.Enqueue(document.RootElement.Clone());
     }
+
+    public override Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default) =>
+        inner.ScheduleNewOrchestrationInstanceAsync(orchestratorName, input, options, cancellation);
+
+    public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        inner.WaitForInstanceStartAsync(instanceId, getInputsAndOutputs, cancellation);
+
+    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        inner.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs, cancellation);
+
+    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
+        inner.SuspendInstanceAsync(instanceId, reason, cancellation);
+
+    public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
+        inner.ResumeInstanceAsync(instanceId, reason, cancellation);
+
+    public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        inner.GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation);
+
+    public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => inner.GetAllInstancesAsync(filter);
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -29,7 +29,6 @@ public sealed class MarketTests(AzuriteFixture azurite)
         Assert.Equal(mondayOpen + TimeSpan.FromMinutes(5), TrackingKit.NextWakeAt(placed));
 
         await kit.SetClockAsync(new DateTimeOffset(2026, 11, 29, 12, 0, 0, Ist));
-        await kit.ReconcileAsync();
         var sunday = await kit.ViewAsync(created.TransactionId);
         Assert.Equal("OrdersOpen", sunday.GetProperty("status").GetString());
         Assert.Single(TrackingKit.Timeline(sunday), e => e.StartsWith("transaction details", StringComparison.Ordinal));
@@ -52,7 +51,6 @@ public sealed class MarketTests(AzuriteFixture azurite)
         var open = await kit.WaitForStatusAsync(created.TransactionId, "OrdersOpen");
         Assert.Empty(TrackingKit.Stocks(open));
 
-        await kit.SkipToNextWakeUpAsync(created.TransactionId);
         await Eventually.Until(
             async () => TrackingKit.Timeline(await kit.ViewAsync(created.TransactionId)).Any(e => e.StartsWith("transaction details PROCESSING", StringComparison.Ordinal)),
             TrackingKit.Patience,

@@ -113,13 +113,11 @@ public sealed class OrderOutcomeTests(AzuriteFixture azurite)
     [Fact]
     public async Task UserCancels_AppNeverReportsIt_ExpiryCheckFindsTheCancellation()
     {
-        await using var harness = await AppHarness.StartAsync(azurite);
+        await using var harness = await AppHarness.StartAsync(azurite, simulatorOptions: AppHarness.ShortLived);
         var kit = new TrackingKit(harness);
         var created = await kit.CreateAsync(WebhookFaultTests.Basket);
         await harness.SdkStepAsync(created, "open", null);
         await harness.SdkStepAsync(created, "cancel", null);
-
-        await kit.SkipToNextWakeUpAsync(created.TransactionId);
 
         var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
         Assert.Equal("user_cancelled", truth.Error!.Code);
@@ -128,11 +126,9 @@ public sealed class OrderOutcomeTests(AzuriteFixture azurite)
     [Fact]
     public async Task UserNeverOpensTheSdk_PastExpiryAndGrace_Expired()
     {
-        await using var harness = await AppHarness.StartAsync(azurite);
+        await using var harness = await AppHarness.StartAsync(azurite, simulatorOptions: AppHarness.ShortLived);
         var kit = new TrackingKit(harness);
         var created = await kit.CreateAsync(WebhookFaultTests.Basket);
-
-        await kit.SkipToNextWakeUpAsync(created.TransactionId);
 
         var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
         Assert.Equal("INITIALIZED", truth.Status.Value);
@@ -143,14 +139,12 @@ public sealed class OrderOutcomeTests(AzuriteFixture azurite)
     [Fact]
     public async Task UserLogsInButNeverConfirms_PastExpiryAndGrace_Expired()
     {
-        await using var harness = await AppHarness.StartAsync(azurite);
+        await using var harness = await AppHarness.StartAsync(azurite, simulatorOptions: AppHarness.ShortLived);
         var kit = new TrackingKit(harness);
         var created = await kit.CreateAsync(WebhookFaultTests.Basket);
         await harness.SdkStepAsync(created, "open", null);
         await harness.SdkStepAsync(created, "broker", new { broker = "kite" });
         await harness.SdkStepAsync(created, "login", new { accountId = (string?)null });
-
-        await kit.SkipToNextWakeUpAsync(created.TransactionId);
 
         var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
         Assert.Equal("USED", truth.Status.Value);

@@ -35,24 +35,6 @@ public sealed class PublicationTests(AzuriteFixture azurite)
         Assert.All(events, e => Assert.Equal(created.TransactionId, e.GetProperty("subject").GetString()));
     }
 
-    [Fact]
-    public async Task ConfirmDelayZero_GatewayCompleted_ConfirmingReadRunsInlineWithoutAnImmediateTimer()
-    {
-        var timers = new TimerSends();
-        await using var harness = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { ["Tracker:ConfirmDelay"] = "00:00:00" }, storagePolicies: [timers]);
-        var kit = new TrackingKit(harness);
-        var created = await kit.CreateAsync(WebhookFaultTests.Basket);
-
-        await kit.ConfirmInSdkAsync(created);
-        var view = await kit.WaitUntilFinalAsync(created.TransactionId);
-
-        Assert.Equal("Completed", view.GetProperty("status").GetString());
-        Assert.Contains(TrackingKit.Timeline(view), e => e.StartsWith("order details", StringComparison.Ordinal));
-        Assert.NotEmpty(timers.VisibilityTimeouts);
-        Assert.DoesNotContain("0", timers.VisibilityTimeouts);
-    }
-
-    /// <summary>The events of every outcomes message about <paramref name="transactionId"/> (received once, until its outcome).</summary>
     private static async Task<IReadOnlyList<IReadOnlyList<JsonElement>>> ReceiveOutcomeMessagesAsync(AppHarness harness, string transactionId)
     {
         var queue = harness.Services.GetRequiredService<StorageQueues>().Queue(QueueNames.TransactionOutcomes);
@@ -80,35 +62,5 @@ public sealed class PublicationTests(AzuriteFixture azurite)
     {
         var eventId = cloudEvent.GetProperty("id").GetString()!.Split('/')[^1];
         return eventId.StartsWith("order-v", StringComparison.Ordinal) ? eventId.Split('-')[1] : eventId;
-    }
-
-    /// <summary>Records the visibility timeout (seconds, as sent) of every message sent to <c>tracker-timers</c>.</summary>
-    private sealed class TimerSends : HttpPipelinePolicy
-    {
-        private readonly ConcurrentQueue<string> timeouts = new();
-
-        public IReadOnlyList<string> VisibilityTimeouts => [.. timeouts];
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Record(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Record(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Record(HttpMessage message)
-        {
-            var uri = message.Request.Uri.ToUri();
-            if (message.Request.Method == RequestMethod.Post && uri.AbsolutePath.EndsWith($"{QueueNames.TrackerTimers}/messages", StringComparison.Ordinal))
-            {
-                var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
-                timeouts.Enqueue(query["visibilitytimeout"] ?? "0");
-            }
-        }
     }
 }

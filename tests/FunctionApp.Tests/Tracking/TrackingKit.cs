@@ -21,11 +21,7 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long sending a saved change's events may take before they count as stuck rather than in flight.</summary>
-    private static readonly TimeSpan SendsInFlight = TimeSpan.FromSeconds(2);
-
     private readonly List<OutcomeEvent> outcomes = [];
-    private DateTimeOffset? rearmedFor;
 
     public AppHarness Harness => harness;
 
@@ -63,7 +59,11 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
 
     public Task<JsonElement> ViewAsync(string transactionId) => harness.GetTransactionAsync(userId, transactionId);
 
-    /// <summary>Moves the clock the app and the simulator share, then runs what fell due in the simulator (market, webhooks).</summary>
+    /// <summary>
+    /// Moves the simulated market's clock, then runs what fell due in the simulator (market, webhook deliveries). The
+    /// tracker's durable timers run in real time and do not follow a jump: what the jump makes happen reaches the
+    /// tracker as webhooks.
+    /// </summary>
     public async Task AdvanceClockAsync(TimeSpan by)
     {
         harness.Simulator.Clock.AdvanceBy(by);
@@ -72,60 +72,14 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
 
     public Task SetClockAsync(DateTimeOffset to) => AdvanceClockAsync(to - Now);
 
-    /// <summary>
-    /// Runs the reconciler now (its timer fires every minute): re-arms overdue timers, re-sends unsent outbox events.
-    /// Simulated time jumps make events the app is still sending look old enough to count as lost, and the reconciler
-    /// would send them a second time; so it first gives the app a moment (bounded) to finish sending what it has saved.
-    /// </summary>
-    public async Task ReconcileAsync()
-    {
-        await WaitForSendsInFlightAsync();
-        await using var scope = harness.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<TrackerReconcilerFunction>()
-            .HandleAsync(new TimerInvocation("TrackerReconciler", IsPastDue: false), CancellationToken.None);
-    }
-
-    /// <summary>Waits until no saved event is unsent; events still unsent after <see cref="SendsInFlight"/> are stuck (the reconciler's work).</summary>
-    private async Task WaitForSendsInFlightAsync()
-    {
-        var outbox = harness.Services.GetRequiredService<OutboxStore>();
-        try
-        {
-            await Eventually.Until(
-                async () => (await outbox.ListAllUnpublishedAsync(DateTimeOffset.MaxValue, 1, CancellationToken.None)).Count == 0,
-                SendsInFlight,
-                "the app to send the events it has saved");
-        }
-        catch (TimeoutException)
-        {
-            // Stuck, not in flight: sending them is what the reconciler is for.
-        }
-    }
-
-    /// <summary>
-    /// Lets simulated time pass until the tracker's next wake-up is overdue enough for the reconciler to re-arm it
-    /// (queue visibility delays run in real time, so the timer message itself is still invisible), and re-arms it.
-    /// </summary>
-    public async Task SkipToNextWakeUpAsync(string transactionId)
-    {
-        var next = NextWakeAt(await ViewAsync(transactionId)) ?? throw new InvalidOperationException("The tracker is not waiting for anything.");
-        var target = next + TrackerReconcilerFunction.LostAfter + TimeSpan.FromSeconds(1);
-        if (target > Now)
-        {
-            await AdvanceClockAsync(target - Now);
-        }
-
-        await ReconcileAsync();
-        rearmedFor = next;
-    }
-
-    /// <summary>Waits until the app shows the transaction final, re-arming a timer that a clock jump left overdue.</summary>
-    public async Task<JsonElement> WaitUntilFinalAsync(string transactionId)
+    /// <summary>Waits until the app shows the transaction final.</summary>
+    /// <param name="patience">How long to wait; <see cref="Patience"/> unless the test says otherwise.</param>
+    public async Task<JsonElement> WaitUntilFinalAsync(string transactionId, TimeSpan? patience = null)
     {
         JsonElement view = default;
         try
         {
-            await Eventually.Until(PollAsync, Patience, $"transaction {transactionId} to become final");
+            await Eventually.Until(PollAsync, patience ?? Patience, $"transaction {transactionId} to become final");
         }
         catch (TimeoutException e)
         {
@@ -137,19 +91,7 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
         async Task<bool> PollAsync()
         {
             view = await ViewAsync(transactionId);
-            if (view.GetProperty("final").GetBoolean())
-            {
-                return true;
-            }
-
-            // Once per wake-up, as the reconciler's one-minute schedule would.
-            if (NextWakeAt(view) is { } next && next + TrackerReconcilerFunction.LostAfter < Now && next != rearmedFor)
-            {
-                await ReconcileAsync();
-                rearmedFor = next;
-            }
-
-            return false;
+            return view.GetProperty("final").GetBoolean();
         }
     }
 
@@ -213,12 +155,8 @@ internal sealed class TrackingKit(AppHarness harness, string userId = "trader")
         return truth;
     }
 
-    /// <summary>The hits (webhooks, SDK results) the app stored for the transaction's tracker, in the order they were stored.</summary>
-    public IReadOnlyList<JsonElement> StoredHits(string transactionId) => harness.Signals.For(transactionId);
-
-    /// <summary>The status of the first batch in a stored webhook hit.</summary>
-    public static string? BatchStatusOf(JsonElement storedHit) =>
-        storedHit.GetProperty("body").GetProperty("orderBatches")[0].GetProperty("status").GetString();
+    /// <summary>The hits (webhooks, SDK results) the app handed to the transaction's tracking, in the order they were handed over.</summary>
+    public IReadOnlyList<RaisedSignal> StoredHits(string transactionId) => harness.Signals.For(transactionId);
 
     private static void AssertNoDifferences(string what, IReadOnlyList<string> differences, JsonElement view) =>
         Assert.True(differences.Count == 0, $"The app's {what} differs from the ground truth:\n{string.Join("\n", differences)}\nTimeline:\n{string.Join("\n", Timeline(view))}");

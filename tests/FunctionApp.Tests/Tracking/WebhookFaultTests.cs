@@ -26,8 +26,9 @@ public sealed class WebhookFaultTests(AzuriteFixture azurite)
         Assert.Equal(truth.Webhooks.Count * 3, attempts.Count);
         Assert.All(attempts, attempt => Assert.Equal(200, attempt.StatusCode));
         Assert.Equal(truth.Webhooks.Count, kit.StoredHits(created.TransactionId).Count);
-        var applied = TrackingKit.Timeline(await kit.ViewAsync(created.TransactionId)).Where(e => e.StartsWith("webhook", StringComparison.Ordinal));
-        Assert.Equal(truth.Webhooks.Count, applied.Count());
+        // One signal per distinct webhook at most: one that came after the outcome found the tracking finished.
+        var applied = TrackingKit.Timeline(await kit.ViewAsync(created.TransactionId)).Count(e => e.StartsWith("webhook", StringComparison.Ordinal));
+        Assert.InRange(applied, 1, truth.Webhooks.Count);
     }
 
     [Fact]
@@ -48,23 +49,20 @@ public sealed class WebhookFaultTests(AzuriteFixture azurite)
 
         var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
         Assert.Equal([WebhookKind.Placed, WebhookKind.Updated, WebhookKind.Completed], truth.Webhooks.Select(w => w.Kind));
-        var arrivals = kit.StoredHits(created.TransactionId).Select(TrackingKit.BatchStatusOf).ToList();
-        Assert.Equal(["COMPLETED", "PLACED", "PLACED"], arrivals);
+        Assert.Equal(3, kit.StoredHits(created.TransactionId).Count);
         Assert.DoesNotContain(kit.Outcomes, e => e.Type == OutcomeEvent.OrderUpdated && e.Data.GetProperty("status").GetString() != "COMPLETE");
     }
 
     [Fact]
     public async Task AllWebhooksLost_NoSdkResultEither_PollingFindsTheTruth()
     {
-        await using var harness = await AppHarness.StartAsync(azurite);
+        await using var harness = await AppHarness.StartAsync(azurite, simulatorOptions: AppHarness.ShortLived);
         var kit = new TrackingKit(harness);
         var created = await kit.CreateAsync(Basket, new Scenario { Webhooks = new WebhookFaults { Drop = ["all"] } });
         await kit.ConfirmInSdkAsync(created);
         var waiting = await kit.ViewAsync(created.TransactionId);
         Assert.Equal("AwaitingUser", waiting.GetProperty("status").GetString());
-        Assert.Equal(created.ExpireAt + TimeSpan.FromMinutes(10), TrackingKit.NextWakeAt(waiting));
-
-        await kit.SkipToNextWakeUpAsync(created.TransactionId);
+        Assert.Equal(created.ExpireAt + TimeSpan.FromSeconds(1), TrackingKit.NextWakeAt(waiting));
 
         var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
         Assert.All(truth.Webhooks, w => Assert.True(w.Dropped));

@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using FunctionApp.Tracking;
 using Bench.Hosting;
 using Bench.Load;
-using Gateway.Simulator;
+using FunctionApp.Tracking;
+using Gateway.Client.Json;
+using Gateway.Client.Webhooks;
 using Gateway.Simulator.Hosting;
+using Gateway.Simulator;
 using TestSupport;
+using Transactions.Orchestration;
 using Transactions.Storage;
 
 namespace Bench.Measures;
@@ -175,7 +179,7 @@ public static class Ingest
         return async (sequence, ct) =>
         {
             var body = bodies.Body(sequence);
-            var entity = new TableEntity(FakeTransactionId(sequence % settings.Transactions), WebhookInbox.DedupeKey(body))
+            var entity = new TableEntity(FakeTransactionId(sequence % settings.Transactions), TransactionTracking.DedupeKey(body))
             {
                 ["TransactionId"] = "TRX_baseline",
                 ["Body"] = body,
@@ -188,8 +192,8 @@ public static class Ingest
     }
 
     /// <summary>
-    /// The app's own write for a hit, alone: the <c>tracker-events</c> message it builds for the same body, sent with the
-    /// same Azure SDK queue client settings (base64 text), without retries, at the same concurrency.
+    /// The app's own write for a hit, alone: a queue message of the size of the signal it raises for the same body,
+    /// sent with the same Azure SDK queue client settings (base64 text), without retries, at the same concurrency.
     /// </summary>
     /// <remarks>
     /// On a fresh Azurite of its own, as the app's max-rate run starts on one: Azurite's queue operations slow down with
@@ -204,12 +208,12 @@ public static class Ingest
         var queue = new QueueClient(azurite.ConnectionString, BaselineQueue, options);
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var bodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret);
-        log($"  {mode}: raw sends of the app's tracker-events message on a fresh Azurite...");
+        log($"  {mode}: raw sends of a tracker-signal message on a fresh Azurite...");
         var sends = await MaxRateAsync(
             async (sequence, ct) =>
             {
                 var body = bodies.Body(sequence);
-                var text = TrackerSignals.MessageText(FakeTransactionId(sequence % settings.Transactions), TrackerSignalMessage.Webhook, body, WebhookInbox.DedupeKey(body))!;
+                var text = JsonSerializer.Serialize(new { instanceId = FakeTransactionId(sequence % settings.Transactions), name = TrackingOrchestration.SignalEvent, input = TrackerSignal.FromWebhook(JsonSerializer.Deserialize<GatewayWebhook>(body, GatewayJson.Options)!) });
                 await queue.SendMessageAsync(text, ct);
                 return true;
             },

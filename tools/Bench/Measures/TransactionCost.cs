@@ -11,14 +11,12 @@ namespace Bench.Measures;
 /// <summary>What one tracked transaction cost: storage requests by operation and Gateway calls by API.</summary>
 /// <param name="Operations">Storage requests of the whole flow (background work excluded), by operation, in first-seen order.</param>
 /// <param name="StateVersions">The tracker state's version when the outcome was published: one per state change.</param>
-/// <param name="PendingTimers">Timer messages still queued at the end (each costs a receive, a row read and a delete when it comes due).</param>
 public sealed record TransactionCostResult(
     IReadOnlyList<(string Operation, int Count)> Operations,
     int Total,
     int Writes,
     int StateRowWrites,
     long StateVersions,
-    int PendingTimers,
     int Background,
     IReadOnlyDictionary<string, int> GatewayCalls,
     TimeSpan RealTime,
@@ -79,15 +77,12 @@ public static class TransactionCost
             .GroupBy(r => r.Operation, StringComparer.Ordinal)
             .Select(g => (g.Key, g.Count()))
             .ToList();
-        var timerSends = counted.Count(r => r.Resource == QueueNames.TrackerTimers && r.Kind == "send");
-        var timerDeletes = counted.Count(r => r.Resource == QueueNames.TrackerTimers && r.Kind == "delete message");
         return new TransactionCostResult(
             operations,
             counted.Count,
             counted.Count(r => r.IsWrite),
             counted.Count(r => r.WritesTransactionRow),
             final.Version,
-            timerSends - timerDeletes,
             requests.Count - counted.Count,
             app.Gateway.Since(gatewayMark),
             elapsed,

@@ -13,7 +13,6 @@ public sealed record BenchRun(
     IReadOnlyList<(string When, string Load)> Loads,
     IngestResult? Ingest,
     TransactionCostResult? Cost,
-    IReadOnlyList<PollingResult>? Polling,
     IReadOnlyList<ColdStartResult>? ColdStarts);
 
 /// <summary>The Markdown report: a summary table (each figure against its baseline and target), then the details.</summary>
@@ -42,10 +41,6 @@ public static class ResultsReport
             CostDetails(md, cost);
         }
 
-        if (run.Polling is { } polling)
-        {
-            PollingDetails(md, polling);
-        }
 
         if (run.ColdStarts is { } coldStarts)
         {
@@ -113,14 +108,6 @@ public static class ResultsReport
                 Verdict(tracking == 1 && cost.GatewayCalls.GetValueOrDefault(Counting.GatewayCallCounter.OrderDetails) == 1)]);
         }
 
-        if (run.Polling is { } polling)
-        {
-            foreach (var result in polling)
-            {
-                rows.Add(["3", $"Every webhook dropped, {result.Variant}: polls until final and simulated time from confirm",
-                    $"{result.Polls} polls, {PollingFallback.Format(result.SimulatedTimeToFinal)} ({result.Phase})", "—", "—", "(reported)", "—"]);
-            }
-        }
 
         if (run.ColdStarts is { } coldStarts)
         {
@@ -189,36 +176,15 @@ public static class ResultsReport
         Line(md);
         Line(md, $"Runs: {string.Join(", ", cost.TotalsPerRun)} requests (each a new user's first basket); the breakdown is the median run's. " +
             $"Each retry attempt would count on its own (none happened). Not counted: {cost.Background} background requests in the window " +
-            "(idle queue polls of the standalone listener, reconciler sweeps), which cost per second, not per transaction.");
+            "(idle polls, outbox sweeps), which cost per second, not per transaction. The tracking task hub's own requests (Durable Task's tables, queues and blobs) are not counted here yet.");
         Line(md);
         Table(md, ["operation (method, table or queue, kind)", "count", "write"],
             [.. cost.Operations.Select(o => new[] { o.Operation, o.Count.ToString(Invariant), IsWrite(o.Operation) ? "yes" : "" }),
              ["**total**", $"**{cost.Total}**", $"{cost.Writes} writes"]]);
-        Line(md, $"Timer messages still queued at the end: {cost.PendingTimers}. Each will cost a receive (shared by up to 16 messages), a read of the " +
-            "transaction row (the timer is stale: no change) and a delete when it comes due.");
         Line(md);
         Line(md, $"Gateway calls in the same window: {Calls(cost.GatewayCalls, exceptCreate: false)}. Real time from create to published outcome: {cost.RealTime.TotalSeconds:0.0} s " +
             "(confirm delay set to 1 s for the bench; production waits 15 s).");
         Line(md);
-    }
-
-    private static void PollingDetails(StringBuilder md, IReadOnlyList<PollingResult> polling)
-    {
-        Line(md, "## 3. Gateway polls when every webhook is lost");
-        Line(md);
-        Line(md, "Scenario `webhooks.drop: all`, production tracker timings, the shared clock frozen and moved to each wake-up.");
-        Line(md);
-        foreach (var result in polling)
-        {
-            Line(md, $"**{result.Variant}**: {result.Phase} after {result.Polls} polls ({Calls(result.Calls, exceptCreate: true)}), {PollingFallback.Format(result.SimulatedTimeToFinal)} of simulated time after confirm.");
-            Line(md);
-            foreach (var step in result.Steps)
-            {
-                Line(md, $"- {step}");
-            }
-
-            Line(md);
-        }
     }
 
     private static void ColdStartDetails(StringBuilder md, IReadOnlyList<ColdStartResult> coldStarts)

@@ -1,0 +1,43 @@
+using FunctionApp.Hosting;
+using Transactions.Storage;
+
+namespace FunctionApp.Tracking;
+
+/// <summary>
+/// Every minute: sends outcome events that were saved with their change but never sent (the record activity failed
+/// between saving and sending, and its retries did not get through). A transaction with unsent events may also have
+/// missed its user index update, so that row is brought up to date too.
+/// </summary>
+public sealed partial class OutboxSweepFunction(
+    TransactionStore transactions,
+    OutcomePublisher publisher,
+    TimeProvider clock,
+    ILogger<OutboxSweepFunction> logger) : ITimerFunctionHandler
+{
+    public const string Schedule = "0 */1 * * * *";
+
+    /// <summary>How old an unsent event must be before it counts as lost: its own activity is most likely still sending it until then.</summary>
+    public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(2);
+
+    private const int BatchSize = 200;
+
+    public async Task HandleAsync(TimerInvocation invocation, CancellationToken cancellationToken)
+    {
+        var republished = await publisher.RepublishPendingAsync(BatchSize, clock.GetUtcNow() - LostAfter, cancellationToken);
+        foreach (var transactionId in republished)
+        {
+            if (await transactions.GetAsync(transactionId, cancellationToken) is { } stored)
+            {
+                await transactions.SyncIndexAsync(stored.Record, cancellationToken);
+            }
+        }
+
+        if (republished.Count > 0)
+        {
+            LogRepublished(logger, republished.Count);
+        }
+    }
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Sent the unsent outcome events of {Republished} transactions")]
+    private static partial void LogRepublished(ILogger logger, int republished);
+}
