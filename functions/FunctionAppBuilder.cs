@@ -60,6 +60,7 @@ public static class FunctionAppBuilder
         services.AddSingleton<KnownTransactions>();
         services.AddSingleton<KnownAuthIdOwners>();
         services.AddSingleton<HandedOverHits>();
+        services.AddSingleton(WebhookOptions.FromConfiguration(configuration));
         services.AddSingleton<TrackerSignals>();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<TrackerScheduler>();
