@@ -184,6 +184,30 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         response.AssertValidationProblem("body");
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task Receive_BodyNotSentAsJson_Returns415AndStoresNothing(string? contentType)
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var body = SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId());
+        using var client = new HttpClient();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new(contentType);
+        }
+
+        var response = await ApiResponse.ReadAsync(await client.PostAsync(harness.WebhookUri, content));
+
+        response.AssertProblem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
+        Assert.Equal("AwaitingUser", await harness.StoredStatusAsync(transactionId));
+    }
+
     [Fact]
     public async Task Receive_BodyOver64KiB_Returns413AndStoresNothing()
     {
