@@ -40,6 +40,8 @@ public static class UserAuthentication
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters.ValidAudience = options.Audience;
                 jwt.TokenValidationParameters.ValidateAudience = !string.IsNullOrWhiteSpace(options.Audience);
+                jwt.IncludeErrorDetails = false;
+                jwt.Events = UserTokenRejections.JwtEvents(JwtBearerDefaults.AuthenticationScheme);
             });
         }
 
@@ -56,6 +58,8 @@ public static class UserAuthentication
                     IssuerSigningKey = DevelopmentUserTokens.SigningKey(options.DevelopmentSigningKey),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                 };
+                jwt.IncludeErrorDetails = false;
+                jwt.Events = UserTokenRejections.JwtEvents(DevelopmentScheme);
             });
         }
 
@@ -65,6 +69,16 @@ public static class UserAuthentication
             authentication.AddScheme<AuthenticationSchemeOptions, AppServicePrincipalHandler>(AppServicePrincipalHandler.SchemeName, null);
         }
 
+        // A 401 for a refused credential says only "invalid token"; the failed check is logged (UserTokenRejections).
+        services.PostConfigure<ProblemDetailsOptions>(problems =>
+        {
+            var previous = problems.CustomizeProblemDetails;
+            problems.CustomizeProblemDetails = context =>
+            {
+                previous?.Invoke(context);
+                UserTokenRejections.Customize(context);
+            };
+        });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             .AddAuthenticationSchemes([.. schemes])
             .RequireAuthenticatedUser()
