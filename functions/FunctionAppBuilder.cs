@@ -61,6 +61,7 @@ public static class FunctionAppBuilder
         services.AddSingleton<KnownTransactions>();
         services.AddSingleton<KnownAuthIdOwners>();
         services.AddSingleton<HandedOverHits>();
+        services.AddSingleton(WebhookOptions.FromConfiguration(configuration));
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<OutcomePublisher>();
         services.AddScoped<OutboxSweepFunction>();

@@ -30,7 +30,7 @@ public static class TransactionsApi
             return BodyProblem(status);
         }
 
-        if (!JsonBody.TryParse<CreateTransactionCommand>(bytes, GatewayJson.Options, out var command, out var error))
+        if (!JsonBody.TryParse<CreateTransactionCommand>(bytes, JsonBody.RequestOptions, out var command, out var error))
         {
             return ApiProblems.Validation("body", error!);
         }
@@ -135,7 +135,13 @@ public static class TransactionsApi
         return TypedResults.Ok(new { gatewayToken = session.GatewayToken, connected = session.Connected, broker = session.Broker, expiresAt = session.ExpiresAt });
     }
 
-    public static IResult BodyProblem(JsonBody.ReadStatus status) => status == JsonBody.ReadStatus.TooLarge
-        ? ApiProblems.Status(StatusCodes.Status413PayloadTooLarge, "The request body is too large.")
-        : ApiProblems.Validation("body", "A JSON body is required.");
+    public static IResult BodyProblem(JsonBody.ReadStatus status) => status switch
+    {
+        JsonBody.ReadStatus.TooLarge => ApiProblems.Status(StatusCodes.Status413PayloadTooLarge, "The request body is too large."),
+        JsonBody.ReadStatus.UnsupportedMediaType => ApiProblems.Status(
+            StatusCodes.Status415UnsupportedMediaType,
+            "The request body must be JSON.",
+            "Send Content-Type: application/json (UTF-8)."),
+        _ => ApiProblems.Validation("body", "A JSON body is required."),
+    };
 }

@@ -21,6 +21,8 @@ public static class WebhookApi
             WebhookRejection.Malformed => ApiProblems.Validation("body", "The webhook body is not a JSON object."),
             WebhookRejection.MissingTransactionId => ApiProblems.Validation("transactionId", "The webhook names no transaction."),
             WebhookRejection.BadChecksum => ApiProblems.Status(StatusCodes.Status401Unauthorized, "The webhook checksum is missing or wrong.", receipt.ChecksumFailure.ToString()),
+            WebhookRejection.UnreadableTimestamp => ApiProblems.Status(StatusCodes.Status401Unauthorized, "The webhook timestamp is not an instant."),
+            WebhookRejection.TimestampOutsideWindow => ApiProblems.Status(StatusCodes.Status401Unauthorized, "The webhook timestamp is outside the accepted window."),
             WebhookRejection.UnknownTransaction => ApiProblems.NotFound("The transaction"),
             WebhookRejection.NotesMismatch => ApiProblems.Status(StatusCodes.Status403Forbidden, "The webhook's notes do not match the transaction."),
             WebhookRejection.AuthIdOwnedByAnotherUser => ApiProblems.Status(StatusCodes.Status403Forbidden, "The webhook's smallcaseAuthId belongs to another user."),

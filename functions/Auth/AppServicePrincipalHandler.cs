@@ -46,6 +46,19 @@ public sealed class AppServicePrincipalHandler(
         }
     }
 
+    /// <summary>A malformed header is refused like an invalid token: logged with its reason, a generic 401.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is not null)
+        {
+            var reason = result.Failure.Message.StartsWith("Malformed", StringComparison.Ordinal) ? UserTokenFailure.MalformedPrincipal : UserTokenFailure.UnusableUserId;
+            UserTokenRejections.Reject(Context, SchemeName, reason, HeaderName);
+        }
+
+        await base.HandleChallengeAsync(properties);
+    }
+
     /// <summary>A claim is <c>{typ, val}</c> with two strings; anything else makes the whole header malformed.</summary>
     private static Claim ReadClaim(JsonElement claim) =>
         claim.GetProperty("typ").GetString() is { Length: > 0 } type && claim.GetProperty("val").GetString() is { } value

@@ -47,7 +47,8 @@ public static class UserAuthentication
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters.ValidAudience = options.Audience;
                 jwt.TokenValidationParameters.ValidateAudience = !string.IsNullOrWhiteSpace(options.Audience);
-                jwt.Events = RejectingUnusableUserIds(options);
+                jwt.IncludeErrorDetails = false;
+                jwt.Events = RejectingUnusableUserIds(options, UserTokenRejections.JwtEvents(JwtBearerDefaults.AuthenticationScheme));
             });
         }
 
@@ -64,7 +65,8 @@ public static class UserAuthentication
                     IssuerSigningKey = DevelopmentUserTokens.SigningKey(options.DevelopmentSigningKey),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                 };
-                jwt.Events = RejectingUnusableUserIds(options);
+                jwt.IncludeErrorDetails = false;
+                jwt.Events = RejectingUnusableUserIds(options, UserTokenRejections.JwtEvents(DevelopmentScheme));
             });
         }
 
@@ -74,6 +76,16 @@ public static class UserAuthentication
             authentication.AddScheme<AuthenticationSchemeOptions, AppServicePrincipalHandler>(AppServicePrincipalHandler.SchemeName, null);
         }
 
+        // A 401 for a refused credential says only "invalid token"; the failed check is logged (UserTokenRejections).
+        services.PostConfigure<ProblemDetailsOptions>(problems =>
+        {
+            var previous = problems.CustomizeProblemDetails;
+            problems.CustomizeProblemDetails = context =>
+            {
+                previous?.Invoke(context);
+                UserTokenRejections.Customize(context);
+            };
+        });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             .AddAuthenticationSchemes([.. schemes])
             .RequireAuthenticatedUser()
@@ -114,9 +126,10 @@ public static class UserAuthentication
         };
     }
 
-    private static JwtBearerEvents RejectingUnusableUserIds(UserAuthOptions options) => new()
+    /// <summary>The scheme's events, refusing a valid token whose user id cannot key the app's data.</summary>
+    private static JwtBearerEvents RejectingUnusableUserIds(UserAuthOptions options, JwtBearerEvents events)
     {
-        OnTokenValidated = context =>
+        events.OnTokenValidated = context =>
         {
             if (UnusableUserId(context.Principal, options) is { } reason)
             {
@@ -124,8 +137,9 @@ public static class UserAuthentication
             }
 
             return Task.CompletedTask;
-        },
-    };
+        };
+        return events;
+    }
 
     /// <summary>The platform's user id of an authenticated request.</summary>
     public static string UserId(this ClaimsPrincipal user, UserAuthOptions options)

@@ -17,6 +17,8 @@ public enum WebhookRejection
     TooLarge,
     MissingTransactionId,
     BadChecksum,
+    UnreadableTimestamp,
+    TimestampOutsideWindow,
     UnknownTransaction,
     NotesMismatch,
     AuthIdOwnedByAnotherUser,
@@ -37,12 +39,16 @@ public sealed record WebhookReceipt(WebhookRejection Rejection, bool Duplicate =
 /// The checksum covers only timestamp + smallcaseAuthId, so the hit must also name a transaction we created, carry
 /// that transaction's notes reference when it carries notes, and come from a smallcaseAuthId that no other user owns.
 /// Even then its body is only a prompt: the tracker reads the Gateway and applies nothing from the body.
+/// The signed timestamp must also be within <see cref="WebhookOptions.TimestampTolerance"/> of now, so a captured
+/// webhook cannot be replayed after the Gateway itself would have stopped retrying it.
 /// </remarks>
 public sealed partial class WebhookIntake(
     IGatewaySecretSource secrets,
     KnownTransactions known,
     KnownAuthIdOwners owners,
     TransactionTracking tracking,
+    WebhookOptions options,
+    TimeProvider clock,
     AppMetrics metrics,
     ILogger<WebhookIntake> logger)
 {
@@ -55,7 +61,8 @@ public sealed partial class WebhookIntake(
     {
         var receipt = await VerifyAndStoreAsync(body, cancellationToken);
         metrics.WebhookReceived(receipt.Accepted ? (receipt.Duplicate ? "duplicate" : "accepted") : receipt.Rejection.ToString());
-        if (!receipt.Accepted)
+        // A timestamp rejection has its own entry, logged where it is decided.
+        if (!receipt.Accepted && receipt.Rejection is not (WebhookRejection.UnreadableTimestamp or WebhookRejection.TimestampOutsideWindow))
         {
             LogRejected(logger, receipt.Rejection, receipt.ChecksumFailure);
         }
@@ -97,6 +104,21 @@ public sealed partial class WebhookIntake(
             return new WebhookReceipt(WebhookRejection.BadChecksum, ChecksumFailure: checksum);
         }
 
+        // Checked once the checksum holds, so what is logged is the signed timestamp; before any storage lookup.
+        if (!WebhookTimestamp.TryParse(webhook.Timestamp, out var timestamp))
+        {
+            LogTimestampUnreadable(logger, webhook.Timestamp?.Length ?? 0);
+            return new WebhookReceipt(WebhookRejection.UnreadableTimestamp);
+        }
+
+        var now = clock.GetUtcNow();
+        var window = timestamp.Check(now, options.TimestampTolerance);
+        if (window != WebhookTimestampCheck.Within)
+        {
+            LogTimestampOutsideWindow(logger, window, timestamp.Instant, now, options.TimestampTolerance);
+            return new WebhookReceipt(WebhookRejection.TimestampOutsideWindow);
+        }
+
         if (string.IsNullOrEmpty(webhook.TransactionId))
         {
             return new WebhookReceipt(WebhookRejection.MissingTransactionId);
@@ -135,4 +157,10 @@ public sealed partial class WebhookIntake(
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Webhook rejected: {Rejection} (checksum: {ChecksumFailure})")]
     private static partial void LogRejected(ILogger logger, WebhookRejection rejection, ChecksumFailure checksumFailure);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Webhook rejected: timestamp outside the accepted window ({Window}: timestamp {Timestamp}, now {Now}, tolerance {Tolerance})")]
+    private static partial void LogTimestampOutsideWindow(ILogger logger, WebhookTimestampCheck window, DateTimeOffset timestamp, DateTimeOffset now, TimeSpan tolerance);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Webhook rejected: its signed timestamp ({Length} characters) is neither an ISO-8601 instant nor epoch milliseconds")]
+    private static partial void LogTimestampUnreadable(ILogger logger, int length);
 }

@@ -4,10 +4,10 @@ namespace Gateway.Client.Tests;
 
 public sealed class WebhookChecksumTests
 {
-    private static readonly IReadOnlyDictionary<string, string> Vector = SharedVectors.Read("webhook-checksum.txt");
+    private static readonly IReadOnlyDictionary<string, string> Vector = KnownAnswerVectors.Read("webhook-checksum.txt");
 
     [Fact]
-    public void Sign_SharedVector_MatchesKnownAnswer()
+    public void Sign_KnownAnswerVector_MatchesKnownAnswer()
     {
         var checksum = WebhookChecksum.Sign(Vector["api_secret"], Vector["timestamp"], Vector["smallcaseAuthId"]);
 
@@ -15,7 +15,7 @@ public sealed class WebhookChecksumTests
     }
 
     [Fact]
-    public void Verify_SharedVector_Succeeds()
+    public void Verify_KnownAnswerVector_Succeeds()
     {
         var result = WebhookChecksum.Verify(Vector["checksum"], Vector["timestamp"], Vector["smallcaseAuthId"], [Vector["api_secret"]]);
 

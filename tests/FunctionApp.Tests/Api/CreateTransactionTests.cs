@@ -119,6 +119,53 @@ public sealed class CreateTransactionTests(AzuriteFixture azurite) : IAsyncLifet
         Assert.Equal(0, harness.GatewayTransactionCount());
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task Create_BodyNotSentAsJson_Returns415StoresNothingAndCallsNoGateway(string? contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(SingleStock));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new(contentType);
+        }
+
+        var response = await harness.SendAsync("alice", HttpMethod.Post, "/api/transactions", content, request => request.Headers.Add("Idempotency-Key", "key-1"));
+
+        var problem = response.AssertProblem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("JSON", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, harness.GatewayTransactionCount());
+        // Nothing was recorded under the key: the same key with a JSON body creates the transaction.
+        (await harness.PostTransactionAsync("alice", SingleStock, "key-1")).AssertStatus(HttpStatusCode.Created);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/vnd.platform.order+json")]
+    public async Task Create_JsonMediaTypes_AreAccepted(string contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(SingleStock));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await harness.SendAsync("alice", HttpMethod.Post, "/api/transactions", content, request => request.Headers.Add("Idempotency-Key", "key-1"));
+
+        response.AssertStatus(HttpStatusCode.Created);
+    }
+
+    [Theory]
+    [InlineData("""{"securities":[{"ticker":"ITC","quantity":"5","type":"BUY"}]}""")]
+    [InlineData("""{"securities":[{"ticker":"ITC","quantity":"1e1","type":"BUY"}]}""")]
+    public async Task Create_QuantityAsAJsonString_Returns400AndCallsNoGateway(string body)
+    {
+        var response = await harness.PostTransactionAsync("alice", body, "key-1");
+
+        var problem = response.AssertValidationProblem("body");
+        Assert.Contains("quantity", problem.GetProperty("errors").GetProperty("body")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, harness.GatewayTransactionCount());
+    }
+
     [Fact]
     public async Task Create_EmptyBody_Returns400()
     {

@@ -164,6 +164,24 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
         response.AssertValidationProblem("body");
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task Post_BodyNotSentAsJson_Returns415AndStoresNothing(string? contentType)
+    {
+        var created = await harness.CreateTransactionAsync("alice", OneStock);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"error":{"code":"user_cancelled","message":"User cancelled"}}"""));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new(contentType);
+        }
+
+        var response = await harness.SendAsync("alice", HttpMethod.Post, $"/api/transactions/{created.TransactionId}/sdk-result", content);
+
+        response.AssertProblem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(0, harness.StoredSdkResultCount(created.TransactionId));
+    }
+
     [Fact]
     public async Task Post_SdkErrorResult_Returns202AndHandsItToTheTracker()
     {

@@ -6,6 +6,8 @@ using FunctionApp.Auth;
 using FunctionApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -48,15 +50,7 @@ public sealed class UserAuthenticationTests(AzuriteFixture azurite)
     public async Task CreateTransaction_InvalidUserToken_Returns401AndCreatesNothing(string kind)
     {
         await using var harness = await AppHarness.StartAsync(azurite);
-        var token = kind switch
-        {
-            "expired" => DevelopmentUserTokens.Mint(AppHarness.UserSigningKey, "alice", new FakeTimeProvider(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)), TimeSpan.FromHours(1)),
-            "wrong key" => DevelopmentUserTokens.Mint("some-other-signing-key", "alice", TimeProvider.System),
-            "wrong issuer" => Token(issuer: "https://attacker.example/", DevelopmentUserTokens.Audience, signed: true),
-            "wrong audience" => Token(DevelopmentUserTokens.Issuer, audience: "another-api", signed: true),
-            "unsigned" => Token(DevelopmentUserTokens.Issuer, DevelopmentUserTokens.Audience, signed: false),
-            _ => "not-a-jwt",
-        };
+        var token = RejectedToken(kind);
 
         var response = await harness.SendAsync(null, HttpMethod.Post, "/api/transactions", AppRequests.Json("""{"securities":[{"ticker":"ITC"}]}"""), request =>
         {
@@ -66,6 +60,68 @@ public sealed class UserAuthenticationTests(AzuriteFixture azurite)
 
         response.AssertProblem(HttpStatusCode.Unauthorized);
         Assert.Equal(0, harness.GatewayTransactionCount());
+    }
+
+    [Theory]
+    [InlineData("expired", "Expired")]
+    [InlineData("wrong key", "Signature")]
+    [InlineData("wrong issuer", "Issuer")]
+    [InlineData("wrong audience", "Audience")]
+    [InlineData("unsigned", "Signature")]
+    [InlineData("not a JWT", "Malformed")]
+    public async Task InvalidUserToken_401SaysOnlyInvalidTokenAndTheReasonIsLogged(string kind, string reason)
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var logs = new FakeLogCollector();
+        harness.Services.GetRequiredService<ILoggerFactory>().AddProvider(new FakeLoggerProvider(logs));
+        var token = RejectedToken(kind);
+
+        var response = await harness.SendAsync(null, HttpMethod.Get, "/api/transactions", configure: request => request.Headers.Authorization = new("Bearer", token));
+
+        var problem = response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer error=\"invalid_token\"", Assert.Single(response.Headers.WwwAuthenticate).ToString());
+        Assert.Equal("Invalid token.", problem.GetProperty("title").GetString());
+        Assert.Equal("The token sent with the request is invalid.", problem.GetProperty("detail").GetString());
+        foreach (var leak in (string[])["error_description", "signature", "issuer", "audience", "expired", "lifetime", "key", "IDX", "malformed"])
+        {
+            Assert.DoesNotContain(leak, response.Body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(leak, response.Headers.WwwAuthenticate.ToString(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        var entry = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 2001);
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Equal(reason, entry.StructuredState!.Single(p => p.Key == "Reason").Value);
+        Assert.DoesNotContain(token, entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(token.Split('.')[0], entry.Message, StringComparison.Ordinal);
+        Assert.Null(entry.Exception);
+    }
+
+    [Fact]
+    public async Task NoUserToken_401ChallengesWithoutAnErrorCode()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+
+        var response = await harness.SendAsync(null, HttpMethod.Get, "/api/transactions");
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).ToString());
+    }
+
+    [Fact]
+    public async Task AppServicePrincipal_MalformedHeader_401IsGenericAndTheReasonIsLogged()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { ["UserAuth:AcceptAppServiceAuthentication"] = "true" });
+        var logs = new FakeLogCollector();
+        harness.Services.GetRequiredService<ILoggerFactory>().AddProvider(new FakeLoggerProvider(logs));
+
+        var response = await CreateAsPrincipalAsync(harness, "bm90IGpzb24=");
+
+        var problem = response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.DoesNotContain("malformed", response.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("principal", response.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("Invalid token.", problem.GetProperty("title").GetString());
+        var entry = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 2001);
+        Assert.Equal("MalformedPrincipal", entry.StructuredState!.Single(p => p.Key == "Reason").Value);
     }
 
     [Fact]
@@ -163,6 +219,16 @@ public sealed class UserAuthenticationTests(AzuriteFixture azurite)
             role_typ = "roles",
             claims = claims.Select(c => new { typ = c.Type, val = c.Value }),
         })));
+
+    private static string RejectedToken(string kind) => kind switch
+    {
+        "expired" => DevelopmentUserTokens.Mint(AppHarness.UserSigningKey, "alice", new FakeTimeProvider(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)), TimeSpan.FromHours(1)),
+        "wrong key" => DevelopmentUserTokens.Mint("some-other-signing-key", "alice", TimeProvider.System),
+        "wrong issuer" => Token(issuer: "https://attacker.example/", DevelopmentUserTokens.Audience, signed: true),
+        "wrong audience" => Token(DevelopmentUserTokens.Issuer, audience: "another-api", signed: true),
+        "unsigned" => Token(DevelopmentUserTokens.Issuer, DevelopmentUserTokens.Audience, signed: false),
+        _ => "not-a-jwt",
+    };
 
     private static string Token(string issuer, string audience, bool signed)
     {

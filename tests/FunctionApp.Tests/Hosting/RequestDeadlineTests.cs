@@ -27,7 +27,7 @@ public sealed class RequestDeadlineTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite);
         var created = await harness.CreateTransactionAsync("alice", OneStock);
         var notes = harness.Simulator.Simulation.GetTruth(created.TransactionId)!.Notes!;
-        var webhook = SignedWebhook.Text(created.TransactionId, notes, SignedWebhook.NewAuthId());
+        var webhook = SignedWebhook.Text(harness.Simulator.Clock, created.TransactionId, notes, SignedWebhook.NewAuthId());
 
         harness.Tables.BlackHole();
         harness.Queues.BlackHole();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Gateway.Client.Webhooks;
@@ -7,15 +8,23 @@ namespace FunctionApp.Tests.Infrastructure;
 /// <summary>
 /// Webhook bodies as the Gateway sends them (the order response plus checksum, timestamp and smallcaseAuthId),
 /// signed with <see cref="WebhookChecksum.Sign"/>: one placed order, so the tracker moves on when it reads it.
+/// Timestamped with the clock's now (the app's clock: the harness's simulator clock) unless a timestamp is given.
 /// </summary>
 public static class SignedWebhook
 {
-    public const string Timestamp = "2026-11-26T05:31:00.000Z";
-
     public static string NewAuthId() => RandomNumberGenerator.GetHexString(24, lowercase: true);
 
-    public static JsonObject Body(string transactionId, string? notes, string smallcaseAuthId, string apiSecret = AppHarness.ApiSecret, string timestamp = Timestamp)
+    /// <summary>A timestamp as the Gateway writes it: ISO-8601 UTC with milliseconds.</summary>
+    public static string Format(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <param name="clock">Supplies the timestamp when <paramref name="timestamp"/> is null.</param>
+    /// <param name="timestamp">The timestamp's text as sent (and signed), e.g. <see cref="Format"/> of another instant or epoch milliseconds.</param>
+    public static JsonObject Body(
+        TimeProvider clock, string transactionId, string? notes, string smallcaseAuthId, string apiSecret = AppHarness.ApiSecret, string? timestamp = null)
     {
+        ArgumentNullException.ThrowIfNull(clock);
+        timestamp ??= Format(clock.GetUtcNow());
         var body = new JsonObject
         {
             ["transactionId"] = transactionId,
@@ -57,6 +66,7 @@ public static class SignedWebhook
         return body;
     }
 
-    public static string Text(string transactionId, string? notes, string smallcaseAuthId, string apiSecret = AppHarness.ApiSecret) =>
-        Body(transactionId, notes, smallcaseAuthId, apiSecret).ToJsonString();
+    public static string Text(
+        TimeProvider clock, string transactionId, string? notes, string smallcaseAuthId, string apiSecret = AppHarness.ApiSecret, string? timestamp = null) =>
+        Body(clock, transactionId, notes, smallcaseAuthId, apiSecret, timestamp).ToJsonString();
 }

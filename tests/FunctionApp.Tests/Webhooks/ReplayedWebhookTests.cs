@@ -25,10 +25,10 @@ public sealed class ReplayedWebhookTests(AzuriteFixture azurite)
 
         // A valid triple of the attacker's own account: first a body naming the victim's transaction and nothing else,
         // then one claiming fills the Gateway never made.
-        var empty = SignedWebhook.Body(created.TransactionId, notes: null, attackersAuthId);
+        var empty = SignedWebhook.Body(harness.Simulator.Clock, created.TransactionId, notes: null, attackersAuthId);
         empty["orderBatches"] = new JsonArray();
         empty.Remove("broker");
-        var forgedFills = SignedWebhook.Body(created.TransactionId, notes: null, attackersAuthId);
+        var forgedFills = SignedWebhook.Body(harness.Simulator.Clock, created.TransactionId, notes: null, attackersAuthId);
         forgedFills["broker"] = "upstox";
         var forgedOrder = forgedFills["orderBatches"]![0]!["orders"]![0]!;
         forgedOrder["tradingsymbol"] = "TCS";
@@ -55,7 +55,7 @@ public sealed class ReplayedWebhookTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite);
         var kit = new TrackingKit(harness);
         var created = await kit.CreateAsync(WebhookFaultTests.Basket);
-        var forged = SignedWebhook.Body(created.TransactionId, notes: null, SignedWebhook.NewAuthId());
+        var forged = SignedWebhook.Body(harness.Simulator.Clock, created.TransactionId, notes: null, SignedWebhook.NewAuthId());
         forged["orderBatches"]![0]!["orders"]![0]!["status"] = "COMPLETE";
         forged["orderBatches"]![0]!["status"] = "COMPLETED";
 

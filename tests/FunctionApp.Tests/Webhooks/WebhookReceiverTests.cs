@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Net;
 using FunctionApp.Tests.Infrastructure;
 using Gateway.Client.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using TestSupport;
 using Transactions.Orchestration;
 using Transactions.Storage;
@@ -22,7 +25,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
 
-        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId()));
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId()));
 
         var body = response.AssertStatus(HttpStatusCode.OK).Json;
         Assert.True(body.GetProperty("received").GetBoolean());
@@ -36,7 +39,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
-        var webhook = SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId());
+        var webhook = SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId());
         (await harness.PostWebhookAsync(webhook)).AssertStatus(HttpStatusCode.OK);
 
         var again = await harness.PostWebhookAsync(webhook);
@@ -52,20 +55,20 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
         var authId = SignedWebhook.NewAuthId();
-        var webhook = SignedWebhook.Body(transactionId, notes, authId);
+        var webhook = SignedWebhook.Body(harness.Simulator.Clock, transactionId, notes, authId);
         switch (forgery)
         {
             case "forged checksum":
                 webhook["checksum"] = new string('a', 64);
                 break;
             case "tampered timestamp":
-                webhook["timestamp"] = "2026-11-26T05:31:00.001Z";
+                webhook["timestamp"] = SignedWebhook.Format(DateTimeOffset.Parse(webhook["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture).AddMilliseconds(1));
                 break;
             case "tampered smallcaseAuthId":
                 webhook["smallcaseAuthId"] = SignedWebhook.NewAuthId();
                 break;
             case "wrong secret":
-                webhook = SignedWebhook.Body(transactionId, notes, authId, apiSecret: "not-the-api-secret");
+                webhook = SignedWebhook.Body(harness.Simulator.Clock, transactionId, notes, authId, apiSecret: "not-the-api-secret");
                 break;
             case "no checksum":
                 webhook.Remove("checksum");
@@ -88,7 +91,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite);
         const string unknown = "TRX_0123456789abcdef0123456789abcdef";
 
-        var response = await harness.PostWebhookAsync(SignedWebhook.Text(unknown, "ref_AAAAAAAAAAAAAAAAAAAA", SignedWebhook.NewAuthId()));
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, unknown, "ref_AAAAAAAAAAAAAAAAAAAA", SignedWebhook.NewAuthId()));
 
         response.AssertProblem(HttpStatusCode.NotFound);
         Assert.Equal(0, harness.StoredHitCount(unknown));
@@ -99,7 +102,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     {
         await using var harness = await AppHarness.StartAsync(azurite);
 
-        var response = await harness.PostWebhookAsync(SignedWebhook.Text("TRX_" + new string('a', 600), null, SignedWebhook.NewAuthId()));
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, "TRX_" + new string('a', 600), null, SignedWebhook.NewAuthId()));
 
         response.AssertProblem(HttpStatusCode.NotFound);
     }
@@ -108,7 +111,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     public async Task Receive_NoTransactionId_Returns400()
     {
         await using var harness = await AppHarness.StartAsync(azurite);
-        var webhook = SignedWebhook.Body("TRX_0123456789abcdef0123456789abcdef", null, SignedWebhook.NewAuthId());
+        var webhook = SignedWebhook.Body(harness.Simulator.Clock, "TRX_0123456789abcdef0123456789abcdef", null, SignedWebhook.NewAuthId());
         webhook.Remove("transactionId");
 
         var response = await harness.PostWebhookAsync(webhook.ToJsonString());
@@ -123,7 +126,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var (transactionId, _) = await CreateAsync(harness);
         var (_, otherNotes) = await CreateAsync(harness);
 
-        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, otherNotes, SignedWebhook.NewAuthId()));
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, otherNotes, SignedWebhook.NewAuthId()));
 
         response.AssertProblem(HttpStatusCode.Forbidden);
         Assert.Equal(0, harness.StoredHitCount(transactionId));
@@ -135,7 +138,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, _) = await CreateAsync(harness);
 
-        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, null, SignedWebhook.NewAuthId()));
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, null, SignedWebhook.NewAuthId()));
 
         response.AssertStatus(HttpStatusCode.OK);
         Assert.Equal(1, harness.StoredHitCount(transactionId));
@@ -149,7 +152,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var bobsAuthId = SignedWebhook.NewAuthId();
         await harness.Service<UserLinkStore>().LinkAsync("bob", bobsAuthId, "kite", CancellationToken.None);
 
-        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, bobsAuthId));
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, bobsAuthId));
 
         response.AssertProblem(HttpStatusCode.Forbidden);
         Assert.Equal(0, harness.StoredHitCount(transactionId));
@@ -163,7 +166,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         var alicesAuthId = SignedWebhook.NewAuthId();
         await harness.Service<UserLinkStore>().LinkAsync("alice", alicesAuthId, "kite", CancellationToken.None);
 
-        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, alicesAuthId));
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, alicesAuthId));
 
         response.AssertStatus(HttpStatusCode.OK);
     }
@@ -182,12 +185,36 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         response.AssertValidationProblem("body");
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task Receive_BodyNotSentAsJson_Returns415AndStoresNothing(string? contentType)
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var body = SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId());
+        using var client = new HttpClient();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new(contentType);
+        }
+
+        var response = await ApiResponse.ReadAsync(await client.PostAsync(harness.WebhookUri, content));
+
+        response.AssertProblem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
+        Assert.Equal("AwaitingUser", await harness.StoredStatusAsync(transactionId));
+    }
+
     [Fact]
     public async Task Receive_BodyOver64KiB_Returns413AndStoresNothing()
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
-        var webhook = SignedWebhook.Body(transactionId, notes, SignedWebhook.NewAuthId());
+        var webhook = SignedWebhook.Body(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId());
         webhook["padding"] = new string('x', 70 * 1024);
 
         var response = await harness.PostWebhookAsync(webhook.ToJsonString());
@@ -202,9 +229,9 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { ["Gateway:PreviousApiSecret"] = PreviousApiSecret });
         var (transactionId, notes) = await CreateAsync(harness);
 
-        var previous = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId(), PreviousApiSecret));
-        var current = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId()));
-        var neither = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId(), "yet-another-secret"));
+        var previous = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId(), PreviousApiSecret));
+        var current = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId()));
+        var neither = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId(), "yet-another-secret"));
 
         previous.AssertStatus(HttpStatusCode.OK);
         current.AssertStatus(HttpStatusCode.OK);
@@ -218,7 +245,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
 
-        var response = await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId(), PreviousApiSecret));
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId(), PreviousApiSecret));
 
         response.AssertProblem(HttpStatusCode.Unauthorized);
         Assert.Equal(0, harness.StoredHitCount(transactionId));
@@ -229,7 +256,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
-        var webhook = SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId());
+        var webhook = SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId());
 
         harness.Tables.Disable();
         var during = await harness.PostWebhookAsync(webhook);
@@ -249,7 +276,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
-        var webhook = SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId());
+        var webhook = SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId());
 
         harness.Queues.Disable();
         var during = await harness.PostWebhookAsync(webhook);
@@ -273,7 +300,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
         var authId = SignedWebhook.NewAuthId();
-        var webhook = SignedWebhook.Body(transactionId, notes, authId);
+        var webhook = SignedWebhook.Body(harness.Simulator.Clock, transactionId, notes, authId);
         webhook["padding"] = new string('x', StorageQueues.MaxMessageBytes);
 
         var response = await harness.PostWebhookAsync(webhook.ToJsonString());
@@ -289,7 +316,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     {
         await using var harness = await AppHarness.StartAsync(azurite);
         var (transactionId, notes) = await CreateAsync(harness);
-        byte[] body = [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(SignedWebhook.Text(transactionId, notes, SignedWebhook.NewAuthId()))];
+        byte[] body = [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId()))];
         using var client = new HttpClient();
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
@@ -308,8 +335,8 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         await harness.StopTrackingWorkerAsync();
         var (transactionId, notes) = await CreateAsync(harness);
         var authId = SignedWebhook.NewAuthId();
-        (await harness.PostWebhookAsync(SignedWebhook.Text(transactionId, notes, authId))).AssertStatus(HttpStatusCode.OK);
-        var second = SignedWebhook.Body(transactionId, notes, authId, timestamp: "2026-11-26T05:40:00.000Z");
+        (await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, authId))).AssertStatus(HttpStatusCode.OK);
+        var second = SignedWebhook.Body(harness.Simulator.Clock, transactionId, notes, authId, timestamp: SignedWebhook.Format(harness.Simulator.Clock.GetUtcNow().AddMinutes(9)));
         var mark = requests.Count;
 
         (await harness.PostWebhookAsync(second.ToJsonString())).AssertStatus(HttpStatusCode.OK);
@@ -317,6 +344,97 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
         // The acknowledgement's one write is the signal's message in the task hub; the checks read nothing.
         Assert.Empty(requests.Since(mark));
         Assert.Equal(2, harness.Signals.For(transactionId).Count);
+    }
+
+    [Theory]
+    [InlineData("2015-06-01T05:30:00.000Z", "TooOld")]
+    [InlineData("2030-06-01T05:30:00.000Z", "TooFarAhead")]
+    [InlineData("1433136600000", "TooOld")]
+    [InlineData("1906436400000", "TooFarAhead")]
+    public async Task Receive_CorrectlySignedButTimestampOutsideTheWindow_Returns401StoresNothingAndLogsWhy(string timestamp, string window)
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var logs = new FakeLogCollector();
+        harness.Services.GetRequiredService<ILoggerFactory>().AddProvider(new FakeLoggerProvider(logs));
+        var (transactionId, notes) = await CreateAsync(harness);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId(), timestamp: timestamp));
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
+        Assert.Equal("AwaitingUser", await harness.StoredStatusAsync(transactionId));
+        var entry = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 5002);
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Contains(window, entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(notes, entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id == 5001);
+    }
+
+    [Theory]
+    [InlineData(-72 * 60)]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(72 * 60)]
+    public async Task Receive_CorrectlySignedWithinTheWindow_Returns200(int minutesFromNow)
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var timestamp = SignedWebhook.Format(harness.Simulator.Clock.GetUtcNow().AddMinutes(minutesFromNow));
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId(), timestamp: timestamp));
+
+        response.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(1, harness.StoredHitCount(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_EpochMillisecondsTimestampOfNow_Returns200()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var (transactionId, notes) = await CreateAsync(harness);
+        var authId = SignedWebhook.NewAuthId();
+        var milliseconds = harness.Simulator.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var webhook = SignedWebhook.Body(harness.Simulator.Clock, transactionId, notes, authId);
+        webhook["timestamp"] = milliseconds;
+        webhook["checksum"] = WebhookChecksum.Sign(AppHarness.ApiSecret, milliseconds.ToString(CultureInfo.InvariantCulture), authId);
+
+        var response = await harness.PostWebhookAsync(webhook.ToJsonString());
+
+        response.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(1, harness.StoredHitCount(transactionId));
+    }
+
+    [Fact]
+    public async Task Receive_TimestampToleranceSetting_NarrowsTheWindow()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { ["Webhooks:TimestampTolerance"] = "00:05:00" });
+        var (transactionId, notes) = await CreateAsync(harness);
+        var now = harness.Simulator.Clock.GetUtcNow();
+
+        var late = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId(), timestamp: SignedWebhook.Format(now.AddMinutes(-10))));
+        var recent = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId(), timestamp: SignedWebhook.Format(now.AddMinutes(-1))));
+
+        late.AssertProblem(HttpStatusCode.Unauthorized);
+        recent.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(1, harness.StoredHitCount(transactionId));
+    }
+
+    [Theory]
+    [InlineData("t")]
+    [InlineData("2026-11-26T05:31:00.000")]
+    [InlineData("26/11/2026 05:31")]
+    public async Task Receive_CorrectlySignedUnreadableTimestamp_Returns401AndStoresNothing(string timestamp)
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var logs = new FakeLogCollector();
+        harness.Services.GetRequiredService<ILoggerFactory>().AddProvider(new FakeLoggerProvider(logs));
+        var (transactionId, notes) = await CreateAsync(harness);
+
+        var response = await harness.PostWebhookAsync(SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId(), timestamp: timestamp));
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal(0, harness.StoredHitCount(transactionId));
+        Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 5003);
     }
 
     private static async Task<(string TransactionId, string NotesRef)> CreateAsync(AppHarness harness)

@@ -175,7 +175,7 @@ public static class Ingest
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
         var table = new TableClient(azurite.ConnectionString, BaselineTable, options);
         await table.CreateIfNotExistsAsync(cancellationToken);
-        var bodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret);
+        var bodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret, TimeProvider.System);
         return async (sequence, ct) =>
         {
             var body = bodies.Body(sequence);
@@ -207,7 +207,7 @@ public static class Ingest
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
         var queue = new QueueClient(azurite.ConnectionString, BaselineQueue, options);
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        var bodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret);
+        var bodies = new WebhookBodies([.. Enumerable.Range(0, settings.Transactions).Select(_ => NewTarget())], InProcessApp.ApiSecret, TimeProvider.System);
         log($"  {mode}: raw sends of a tracker-signal message on a fresh Azurite...");
         var sends = await MaxRateAsync(
             async (sequence, ct) =>
@@ -247,7 +247,8 @@ public static class Ingest
     {
         log($"  {mode}: creating {settings.Transactions} transactions through the app...");
         var targets = await CreateTargetsAsync(http, app.BaseUri, simulator, settings.Transactions, cancellationToken);
-        var bodies = new WebhookBodies(targets, InProcessApp.ApiSecret);
+        // The app process keeps the real time: its webhook timestamp window is around the system clock's now.
+        var bodies = new WebhookBodies(targets, InProcessApp.ApiSecret, TimeProvider.System);
         var webhookUri = new Uri(app.BaseUri, $"/api/{InProcessApp.WebhookRoute}");
         return async (sequence, ct) =>
         {

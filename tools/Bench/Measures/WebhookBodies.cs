@@ -12,19 +12,22 @@ public sealed record WebhookTarget(string TransactionId, string Notes, string Sm
 /// <summary>
 /// Webhook bodies as the Gateway sends them for a placed 3-stock basket: the order response plus timestamp,
 /// smallcaseAuthId and checksum. Each sequence number gets its own timestamp (signed anew with
-/// <see cref="WebhookChecksum.Sign"/>), so every body is distinct and the app stores each one.
+/// <see cref="WebhookChecksum.Sign"/>), so every body is distinct and the app stores each one. The timestamps start at
+/// the clock's now when the bodies are made, so they stay inside the app's webhook timestamp window.
 /// </summary>
 public sealed class WebhookBodies
 {
-    private static readonly DateTimeOffset FirstTimestamp = new(2026, 11, 26, 5, 31, 0, TimeSpan.Zero);
-
     private readonly string apiSecret;
+    private readonly DateTimeOffset firstTimestamp;
     private readonly (string Head, string AuthId)[] templates;
 
-    public WebhookBodies(IReadOnlyList<WebhookTarget> targets, string apiSecret)
+    /// <param name="clock">The receiving app's clock: the first timestamp is its now.</param>
+    public WebhookBodies(IReadOnlyList<WebhookTarget> targets, string apiSecret, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(clock);
         this.apiSecret = apiSecret;
+        firstTimestamp = clock.GetUtcNow();
         templates = [.. targets.Select(t => (Head(t), t.SmallcaseAuthId))];
     }
 
@@ -34,7 +37,7 @@ public sealed class WebhookBodies
     public byte[] Body(long sequence)
     {
         var (head, authId) = templates[sequence % templates.Length];
-        var timestamp = FirstTimestamp.AddMilliseconds(sequence).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var timestamp = firstTimestamp.AddMilliseconds(sequence).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         var checksum = WebhookChecksum.Sign(apiSecret, timestamp, authId);
         return Encoding.UTF8.GetBytes($$"""{{head}}"timestamp":"{{timestamp}}","smallcaseAuthId":"{{authId}}","checksum":"{{checksum}}"}""");
     }
