@@ -32,6 +32,12 @@ internal sealed class SoakRun(AppHarness harness, AzuriteFixture azurite, SoakOp
     /// <summary>How long a round waits for the app to work through its queues before moving the clock anyway.</summary>
     private static readonly TimeSpan QuietWait = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Real time between rounds: the tracker's durable timers run in real time, so each simulated minute lasts at least
+    /// this long (market hours and the webhook timestamp window then hold for the whole run).
+    /// </summary>
+    private static readonly TimeSpan RoundPause = TimeSpan.FromSeconds(1);
+
     private static readonly GatewayTokenClaims GuestCaller = new(Guest: true, SmallcaseAuthId: null);
     private static readonly string[] FinalStatuses = ["Completed", "Failed", "Expired"];
 
@@ -200,6 +206,7 @@ internal sealed class SoakRun(AppHarness harness, AzuriteFixture azurite, SoakOp
             }
 
             ArmApiFaultSometimes();
+            await Task.Delay(RoundPause, cancellationToken);
             await MoveClockAsync(ClockStep, cancellationToken);
         }
     }
