@@ -21,7 +21,10 @@ app_port="${APP_PORT:-7071}"
 sim_port="${SIM_PORT:-7072}"
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# The app first (it releases its task hub partition in Azurite as it stops, bounded by its shutdown timeout), then Azurite.
+cleanup() {
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done
+}
 trap cleanup EXIT INT TERM
 
 node node_modules/azurite/dist/src/azurite.js --silent --disableTelemetry --inMemoryPersistence --skipApiVersionCheck --loose \
@@ -63,7 +66,7 @@ done
 node -e "fetch('$app_url/api/health').then(r => r.text()).then(t => console.log('health: ' + t))"
 
 echo
-echo "Function app:      $app_url/api  (standalone mode: queue and timer triggers run in-process)"
+echo "Function app:      $app_url/api  (standalone mode: the tracking orchestrations and the timer run in-process)"
 echo "Gateway simulator: http://127.0.0.1:$sim_port  (embedded; webhooks go to $app_url/api/gateway/webhooks)"
 echo "Azurite:           blob $blob_port, queue $queue_port, table $table_port"
 echo "Try-it page:       $app_url/try/  (a browser page: sign in as any demo user and walk a basket through)"

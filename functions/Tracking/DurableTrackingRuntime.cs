@@ -141,8 +141,16 @@ internal sealed class DurableTaskSidecar(AzureStorageOrchestrationService servic
         }
 
         // The sidecar's own stop does not wait for the service (and can wait an hour for work a gone worker never
-        // returns): stop it here, so it stops polling and releases its partition at once.
-        await dispatched.StopAsync(isForced: true);
+        // returns): stop it here, so it stops polling and releases its partition at once; with storage gone that
+        // never finishes, so the host's shutdown timeout bounds it.
+        try
+        {
+            await dispatched.StopAsync(isForced: true).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Its partition lease expires on its own.
+        }
     }
 
     public async ValueTask DisposeAsync()
