@@ -57,7 +57,7 @@ public abstract record PollResult : TrackerEvent
     /// (whatever changed it scheduled its own wake-up). Null applies the result to any version.
     /// </summary>
     /// <remarks>
-    /// Timer messages are delivered at least once and the reconciler re-arms late ones, so several timers of one
+    /// A host may deliver a timer or a read's result more than once, so several timers of one
     /// version can each poll: only the first result counts, and the others cannot inflate the idle back-off.
     /// </remarks>
     public long? ForVersion { get; init; }

@@ -31,7 +31,7 @@ public sealed record TransactionRecord
     /// <summary>The tracker's state as JSON, stored and returned verbatim; at most 32,768 characters.</summary>
     public required string StateJson { get; init; }
 
-    /// <summary>When the reconciler should look at this transaction; null once it is final.</summary>
+    /// <summary>When the tracker next reads the Gateway for this transaction (as of the last saved change); null once it is final.</summary>
     public DateTimeOffset? NextWakeAt { get; init; }
 
     /// <summary>Owned by the tracker: must increase with every write (the user index ignores older versions).</summary>

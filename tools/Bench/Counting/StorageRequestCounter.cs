@@ -11,7 +11,7 @@ namespace Bench.Counting;
 /// <param name="Resource">The table or queue name without the app's name prefix ("Tables" for table management).</param>
 /// <param name="Kind">What the request does, e.g. "point read", "insert", "replace (ETag)", "send", "receive".</param>
 /// <param name="Messages">For a queue receive: how many messages it returned.</param>
-/// <param name="Scan">A table query across partitions: the reconciler's periodic sweeps, not work for one transaction.</param>
+/// <param name="Scan">A table query across partitions: the outbox sweep, not work for one transaction.</param>
 /// <param name="WritesTransactionRow">It writes a transaction's state row (row key "tx"), alone or in an entity-group transaction.</param>
 public sealed record StorageRequest(long Timestamp, string Method, string Service, string Resource, string Kind, int Status, int Messages, bool Scan, bool WritesTransactionRow)
 {
@@ -20,7 +20,7 @@ public sealed record StorageRequest(long Timestamp, string Method, string Servic
     /// <summary>A receive that found nothing: the queue listener's idle polling, which costs per second, not per transaction.</summary>
     public bool IsIdlePoll => Kind == "receive" && Messages == 0;
 
-    /// <summary>Work that recurs with time whatever the transactions do: idle queue polls and the reconciler's sweeps.</summary>
+    /// <summary>Work that recurs with time whatever the transactions do: idle queue polls and the outbox sweep.</summary>
     public bool IsBackground => IsIdlePoll || Scan;
 
     /// <summary>"GET Transactions point read", with the status when it was not a success.</summary>

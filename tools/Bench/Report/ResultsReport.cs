@@ -156,7 +156,7 @@ public static class ResultsReport
             rows.Add([$"{mode.Mode}: baseline Table inserts, before", $"{mode.BaselineBefore.Rate:0}/s", mode.BaselineBefore.Failed.ToString(Invariant), Ms(mode.BaselineBefore), Cpu(mode.BaselineBeforeCpu)]);
             rows.Add([$"{mode.Mode}: **app, max rate**", $"{mode.Max.Rate:0}/s", mode.Max.Failed.ToString(Invariant), Ms(mode.Max), Cpu(mode.MaxCpu)]);
             rows.Add([$"{mode.Mode}: baseline Table inserts, after", $"{mode.BaselineAfter.Rate:0}/s", mode.BaselineAfter.Failed.ToString(Invariant), Ms(mode.BaselineAfter), Cpu(mode.BaselineAfterCpu)]);
-            rows.Add([$"{mode.Mode}: raw sends of the app's tracker-events message (fresh Azurite)", $"{mode.QueueSends.Rate:0}/s", mode.QueueSends.Failed.ToString(Invariant), Ms(mode.QueueSends), Cpu(mode.QueueSendsCpu)]);
+            rows.Add([$"{mode.Mode}: raw sends of a tracker-signal-sized message (fresh Azurite)", $"{mode.QueueSends.Rate:0}/s", mode.QueueSends.Failed.ToString(Invariant), Ms(mode.QueueSends), Cpu(mode.QueueSendsCpu)]);
             rows.Add([$"{mode.Mode}: app, open loop at {mode.LatencyRate:0}/s (fresh Azurite and app)", $"{mode.Latency.Rate:0}/s", $"{mode.Latency.Failed} (+{mode.Latency.Skipped} skipped)", Ms(mode.Latency), "—"]);
             rows.Add([$"{mode.Mode}: baseline inserts, open loop at {mode.LatencyRate:0}/s (same Azurite, after)", $"{mode.BaselineLatency.Rate:0}/s", $"{mode.BaselineLatency.Failed} (+{mode.BaselineLatency.Skipped} skipped)", Ms(mode.BaselineLatency), "—"]);
         }
