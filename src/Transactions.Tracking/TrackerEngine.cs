@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Transactions.Tracking;
 
 /// <summary>
@@ -46,7 +48,7 @@ public sealed class TrackerEngine
             Version = 1,
             NextWakeAt = wakeAt,
             WaitingFor = PollTarget.TransactionDetails,
-            Timeline = [new TimelineEntry(now, $"created, expires at {expireAt:O}")],
+            Timeline = [new TimelineEntry(now, $"created, expires at {expireAt.ToOffset(MarketCalendar.IndiaStandardTime).ToString("ddd d MMM HH:mm:ss 'IST'", CultureInfo.InvariantCulture)}")],
         };
         return new TrackerDecision { State = state, Changed = true, NextAction = TrackerAction.Wake(wakeAt) };
     }

@@ -33,7 +33,7 @@ public sealed class TrackerEngineTests
         Assert.Equal((TrackerPhase.AwaitingUser, 1L, SessionMorning, expireAt), (state.Phase, state.Version, state.CreatedAt, state.ExpireAt));
         Assert.Equal(TrackerAction.Wake(expireAt.AddMinutes(10)), decision.NextAction);
         Assert.Equal((expireAt.AddMinutes(10), PollTarget.TransactionDetails), (state.NextWakeAt, state.WaitingFor));
-        Assert.Single(state.Timeline);
+        Assert.Equal("created, expires at Wed 7 Jan 11:15:00 IST", Assert.Single(state.Timeline).Event);
     }
 
     [Fact]
