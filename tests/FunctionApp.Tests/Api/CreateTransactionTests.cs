@@ -336,7 +336,7 @@ public sealed class CreateTransactionTests(AzuriteFixture azurite) : IAsyncLifet
     [Fact]
     public async Task Create_GatewayTimesOut_Returns504AndARetryWithTheSameKeySucceeds()
     {
-        // The hang outlasts the app's 2 s attempt timeout; the create call is never retried by the client itself.
+        // The hang outlasts the app's 5 s attempt timeout; the create call is never retried by the client itself.
         ArmCreateFault(new ApiFault { Kind = ApiFaultKind.Timeout, Duration = TimeSpan.FromSeconds(20) });
 
         var failed = await harness.PostTransactionAsync("alice", SingleStock, "key-1");

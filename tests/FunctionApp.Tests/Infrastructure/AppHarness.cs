@@ -127,8 +127,9 @@ public sealed class AppHarness : IAsyncDisposable
             ["Gateway:Secret"] = Secret,
             ["Gateway:ApiSecret"] = ApiSecret,
             ["Gateway:RetryBaseDelay"] = "00:00:00.010",
-            ["Gateway:AttemptTimeout"] = "00:00:02",
-            ["Gateway:OverallTimeout"] = "00:00:05",
+            // Roomy enough for a busy 2-core machine; the timeout tests set their own.
+            ["Gateway:AttemptTimeout"] = "00:00:05",
+            ["Gateway:OverallTimeout"] = "00:00:09",
             ["UserAuth:DevelopmentSigningKey"] = UserSigningKey,
             ["Webhooks:Route"] = WebhookRoute,
             ["Tracker:ConfirmDelay"] = "00:00:01",

@@ -42,8 +42,8 @@ public sealed class GatewayApiFaultTests(AzuriteFixture azurite)
     [Fact]
     public async Task DetailsApis_TimeOut_FailedPollsRetriedUntilTheTruthIsRead()
     {
-        await using var harness = await AppHarness.StartAsync(
-            azurite, FastPollRetry, AppHarness.ShortLived with { MaxApiHang = TimeSpan.FromSeconds(3) });
+        var settings = new Dictionary<string, string?>(FastPollRetry) { ["Gateway:AttemptTimeout"] = "00:00:02", ["Gateway:OverallTimeout"] = "00:00:05" };
+        await using var harness = await AppHarness.StartAsync(azurite, settings, AppHarness.ShortLived with { MaxApiHang = TimeSpan.FromSeconds(3) });
         using var calls = GatewayCalls(harness);
         var kit = new TrackingKit(harness);
         // Attempts time out after 2 s and calls after 5 s: three hanging answers fail one whole poll, six fail one
