@@ -4,8 +4,8 @@ namespace FunctionApp.Webhooks;
 
 /// <summary>
 /// The dedupe keys of hits this instance has already handed to the tracker, so that a redelivery of the same bytes
-/// (the Gateway retries, the simulator duplicates) is acknowledged without a second queue message. Bounded: a key
-/// evicted or held by another instance costs one more message, which the tracker recognises by its key.
+/// (the Gateway retries, the simulator duplicates) is acknowledged without a second signal. Bounded: a key evicted or
+/// held by another instance costs one more signal, which only prompts a Gateway read that is due anyway.
 /// </summary>
 public sealed class HandedOverHits : IDisposable
 {

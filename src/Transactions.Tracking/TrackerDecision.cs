@@ -54,15 +54,15 @@ public enum TrackerActionKind
     PollOrderDetails,
 
     /// <summary>
-    /// Enqueue a timer message carrying <see cref="TrackerDecision.State"/>'s version, visible at <see cref="TrackerAction.At"/>
-    /// (delay clamped to zero, chained past the queue's 7-day limit); when it comes due, apply <see cref="TimerFired"/>.
+    /// Set a durable timer for <see cref="TrackerAction.At"/> (one already due fires at once); when it fires, apply
+    /// <see cref="TimerFired"/> with <see cref="TrackerDecision.State"/>'s version.
     /// </summary>
     Wake,
 }
 
 /// <summary>
-/// The next step. Polls are only returned for a timer that came due, so the timer message stays the durable carrier
-/// of the work until the poll's result has been applied.
+/// The next step. Polls are only returned for a timer that came due, so the durable timer stays the carrier of the
+/// work until the poll's result has been applied.
 /// </summary>
 /// <param name="At">When the action is due (for polls: when it became due).</param>
 public readonly record struct TrackerAction(TrackerActionKind Kind, DateTimeOffset At)

@@ -17,9 +17,8 @@ public abstract record TrackerEvent
 public abstract record SignalReceived : TrackerEvent
 {
     /// <summary>
-    /// The key the host stored the signal under (its inbox dedupe key). A signal whose key the state has already
-    /// applied is ignored, so processing one stored signal twice (a redelivered or concurrent queue message, a
-    /// retry after a crash) changes nothing. Null skips the check.
+    /// A key the host gives the signal (e.g. a hash of the hit). A signal whose key the state has already applied is
+    /// ignored, so processing one stored signal twice changes nothing. Null skips the check.
     /// </summary>
     public string? SignalKey { get; init; }
 }
@@ -79,7 +78,7 @@ public sealed record OrderDetailsPolled(OrderDetails Details) : PollResult
     internal override string? NamedTransactionId => null;
 }
 
-/// <summary>A timer message came due.</summary>
+/// <summary>A durable timer came due.</summary>
 /// <param name="ScheduledForVersion">The state version the timer was scheduled for; any other version makes it stale.</param>
 public sealed record TimerFired(long ScheduledForVersion) : TrackerEvent
 {
