@@ -1,12 +1,7 @@
 using FunctionApp;
-using FunctionApp.Hosting;
+using Microsoft.Azure.Functions.Worker.Builder;
 
-if (args is ["--write-function-metadata", var scriptRoot])
-{
-    var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-    FunctionMetadata.WriteAll(FunctionCatalog.Create(settings), scriptRoot);
-    return;
-}
-
-var app = FunctionAppBuilder.Build(args);
-await app.RunAsync();
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddTransactionsApp(builder.Configuration);
+await builder.Build().RunAsync();

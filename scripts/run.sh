@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the function app locally in standalone mode with Azurite and the embedded Gateway simulator, walks a basket
-# through it (create -> SDK screens -> webhooks -> tracked to final), then keeps the app running until Ctrl+C.
+# Runs the function app locally with Azurite and the embedded Gateway simulator, walks a basket through it
+# (create -> SDK screens -> webhooks -> tracked to final), then keeps the app running until Ctrl+C. The app runs in
+# the local host (local/): the same functions, orchestration and activities as under the Functions host, which this
+# command does not need (see the README for `func start`).
 #   bash scripts/run.sh           run and keep running
 #   bash scripts/run.sh --once    run the walk-through and stop (exit code 0 when the basket reached a final state)
 # Env: APP_PORT (default 7071), SIM_PORT (default 7072).
@@ -56,7 +58,7 @@ export Logging__LogLevel__Default="Warning"
 export TryIt__Enabled="true"
 
 app_url="http://127.0.0.1:$app_port"
-dotnet functions/bin/Release/net10.0/handler.dll --urls "$app_url" "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information" &
+DOTNET_ENVIRONMENT=Development dotnet local/bin/Release/net10.0/LocalHost.dll --urls "$app_url" "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information" &
 pids+=($!)
 
 for _ in $(seq 1 120); do
@@ -66,7 +68,7 @@ done
 node -e "fetch('$app_url/api/health').then(r => r.text()).then(t => console.log('health: ' + t))"
 
 echo
-echo "Function app:      $app_url/api  (standalone mode: the tracking orchestrations and the timer run in-process)"
+echo "Function app:      $app_url/api  (local host: the HTTP functions, the tracking orchestrations and the timer functions in one process)"
 echo "Gateway simulator: http://127.0.0.1:$sim_port  (embedded; webhooks go to $app_url/api/gateway/webhooks)"
 echo "Azurite:           blob $blob_port, queue $queue_port, table $table_port"
 echo "Try-it page:       $app_url/try/  (a browser page: sign in as any demo user and walk a basket through)"

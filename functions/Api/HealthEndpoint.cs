@@ -1,12 +1,18 @@
+using FunctionApp.Hosting;
 using Gateway.Client.Auth;
+using Microsoft.Azure.Functions.Worker;
 using Transactions.Storage;
 
 namespace FunctionApp.Api;
 
 /// <summary>Anonymous health check: can the app reach its tables and read its secrets? Reveals nothing else.</summary>
-public static class HealthEndpoint
+public sealed class HealthEndpoint(HttpFunctionRunner http, RequestDeadlines deadlines, TransactionStore transactions, IGatewaySecretSource secrets)
 {
-    public static async Task<IResult> CheckAsync(TransactionStore transactions, IGatewaySecretSource secrets, CancellationToken cancellationToken)
+    [Function(nameof(Health))]
+    public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        http.RunAsync(request, nameof(Health), deadlines.Api, CheckAsync);
+
+    private async Task<IResult> CheckAsync(CancellationToken cancellationToken)
     {
         var storage = await ProbeAsync(() => transactions.GetAsync("TRX_healthprobe", cancellationToken));
         var secretAccess = await ProbeAsync(async () => await secrets.GetAsync(cancellationToken));

@@ -1,22 +1,56 @@
-using System.Security.Claims;
-using FunctionApp.Auth;
+using FunctionApp.Hosting;
 using FunctionApp.Transactions;
 using Gateway.Client.Http;
 using Gateway.Client.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Transactions.Storage;
 using Transactions.Tracking;
 
 namespace FunctionApp.Api;
 
-/// <summary>The app-facing transaction endpoints; thin: bind, validate, call the service, map the result.</summary>
-public static class TransactionsApi
+/// <summary>The app-facing transaction functions: each signs in the platform user, binds and validates, calls the service, maps the result.</summary>
+public sealed class TransactionsApi(
+    HttpFunctionRunner http,
+    TransactionCreation creation,
+    TransactionStore transactions,
+    SdkResultIntake sdkResults,
+    GatewaySessions sessions)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const int MaxBodyBytes = 64 * 1024;
     private const int DefaultPageSize = 20;
 
-    public static async Task<IResult> CreateAsync(
-        HttpRequest request, ClaimsPrincipal user, UserAuthOptions auth, TransactionCreation creation, CancellationToken cancellationToken)
+    [Function(nameof(CreateTransaction))]
+    public Task<IResult> CreateTransaction(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "transactions")] HttpRequest request,
+        [DurableClient] DurableTaskClient tracking) =>
+        http.ForUserAsync(request, nameof(CreateTransaction), (userId, ct) => CreateAsync(request, userId, tracking, ct));
+
+    [Function(nameof(ListTransactions))]
+    public Task<IResult> ListTransactions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "transactions")] HttpRequest request) =>
+        http.ForUserAsync(request, nameof(ListTransactions), (userId, ct) => ListAsync(request.Query, userId, ct));
+
+    [Function(nameof(GetTransaction))]
+    public Task<IResult> GetTransaction(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "transactions/{transactionId}")] HttpRequest request,
+        string transactionId) =>
+        http.ForUserAsync(request, nameof(GetTransaction), (userId, ct) => GetAsync(transactionId, userId, ct));
+
+    [Function(nameof(PostSdkResult))]
+    public Task<IResult> PostSdkResult(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "transactions/{transactionId}/sdk-result")] HttpRequest request,
+        string transactionId,
+        [DurableClient] DurableTaskClient tracking) =>
+        http.ForUserAsync(request, nameof(PostSdkResult), (userId, ct) => PostSdkResultAsync(transactionId, request, userId, tracking, ct));
+
+    [Function(nameof(CreateSessionToken))]
+    public Task<IResult> CreateSessionToken(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "session-token")] HttpRequest request) =>
+        http.ForUserAsync(request, nameof(CreateSessionToken), (userId, ct) => CreateSessionTokenAsync(userId, ct));
+
+    private async Task<IResult> CreateAsync(HttpRequest request, string userId, DurableTaskClient tracking, CancellationToken cancellationToken)
     {
         var key = request.Headers[IdempotencyHeader].ToString();
         if (!IdempotencyStore.IsValidKey(key))
@@ -35,7 +69,7 @@ public static class TransactionsApi
             return ApiProblems.Validation("body", error!);
         }
 
-        var result = await creation.CreateAsync(user.UserId(auth), key, command!, cancellationToken);
+        var result = await creation.CreateAsync(userId, key, command!, tracking, cancellationToken);
         return result switch
         {
             CreationResult.Created { Replayed: false } created => TypedResults.Created($"/api/transactions/{created.Response.TransactionId}", created.Response),
@@ -56,12 +90,11 @@ public static class TransactionsApi
         };
     }
 
-    public static async Task<IResult> GetAsync(
-        string transactionId, ClaimsPrincipal user, UserAuthOptions auth, TransactionStore transactions, CancellationToken cancellationToken)
+    private async Task<IResult> GetAsync(string transactionId, string userId, CancellationToken cancellationToken)
     {
         // An id the Gateway could never have issued is not looked up (nor can it break a table key).
         var stored = GatewayTransactionId.IsValid(transactionId) ? await transactions.GetAsync(transactionId, cancellationToken) : null;
-        if (stored is null || !string.Equals(stored.Record.UserId, user.UserId(auth), StringComparison.Ordinal))
+        if (stored is null || !string.Equals(stored.Record.UserId, userId, StringComparison.Ordinal))
         {
             // Someone else's transaction is indistinguishable from a missing one.
             return ApiProblems.NotFound("The transaction");
@@ -70,10 +103,12 @@ public static class TransactionsApi
         return TypedResults.Ok(TransactionView.From(stored.Record, TrackerStateJson.Deserialize(stored.Record.StateJson)));
     }
 
-    public static async Task<IResult> ListAsync(
-        ClaimsPrincipal user, UserAuthOptions auth, TransactionStore transactions, string? status, string? cursor, int? limit, CancellationToken cancellationToken)
+    private async Task<IResult> ListAsync(IQueryCollection query, string userId, CancellationToken cancellationToken)
     {
         var errors = new List<Gateway.Client.Transactions.ValidationError>();
+        var status = Single(query, "status");
+        var cursor = Single(query, "cursor");
+        var limit = Single(query, "limit");
         // Names only: Enum.TryParse would also take "1" or "AwaitingUser,Completed", which match no stored status.
         if (status is not null && !Enum.GetNames<TrackerPhase>().Contains(status, StringComparer.Ordinal))
         {
@@ -86,8 +121,9 @@ public static class TransactionsApi
             errors.Add(new("cursor", "The cursor is not one this API returned."));
         }
 
-        var pageSize = limit ?? DefaultPageSize;
-        if (pageSize < 1 || pageSize > TransactionStore.MaxPageSize)
+        var pageSize = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize)
+            || pageSize < 1 || pageSize > TransactionStore.MaxPageSize))
         {
             errors.Add(new("limit", $"Limit must be between 1 and {TransactionStore.MaxPageSize}."));
         }
@@ -97,12 +133,12 @@ public static class TransactionsApi
             return ApiProblems.Validation(errors);
         }
 
-        var page = await transactions.ListForUserAsync(user.UserId(auth), status, after, pageSize, cancellationToken);
+        var page = await transactions.ListForUserAsync(userId, status, after, pageSize, cancellationToken);
         return TypedResults.Ok(new { items = page.Items, nextCursor = page.Next?.ToString() });
     }
 
-    public static async Task<IResult> PostSdkResultAsync(
-        string transactionId, HttpRequest request, ClaimsPrincipal user, UserAuthOptions auth, SdkResultIntake intake, CancellationToken cancellationToken)
+    private async Task<IResult> PostSdkResultAsync(
+        string transactionId, HttpRequest request, string userId, DurableTaskClient tracking, CancellationToken cancellationToken)
     {
         var (status, bytes) = await JsonBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (status != JsonBody.ReadStatus.Ok)
@@ -115,7 +151,7 @@ public static class TransactionsApi
             return ApiProblems.Validation("body", error!);
         }
 
-        var receipt = await intake.RecordAsync(user.UserId(auth), transactionId, result!, cancellationToken);
+        var receipt = await sdkResults.RecordAsync(userId, transactionId, result!, tracking, cancellationToken);
         return receipt.Outcome switch
         {
             SdkResultOutcome.Recorded => TypedResults.Accepted($"/api/transactions/{transactionId}", new { transactionId, recorded = true }),
@@ -128,12 +164,15 @@ public static class TransactionsApi
         };
     }
 
-    public static async Task<IResult> CreateSessionTokenAsync(
-        ClaimsPrincipal user, UserAuthOptions auth, GatewaySessions sessions, CancellationToken cancellationToken)
+    private async Task<IResult> CreateSessionTokenAsync(string userId, CancellationToken cancellationToken)
     {
-        var session = await sessions.ForUserAsync(user.UserId(auth), cancellationToken);
+        var session = await sessions.ForUserAsync(userId, cancellationToken);
         return TypedResults.Ok(new { gatewayToken = session.GatewayToken, connected = session.Connected, broker = session.Broker, expiresAt = session.ExpiresAt });
     }
+
+    /// <summary>A query parameter given once (null when absent; a repeated one is refused like a malformed one).</summary>
+    private static string? Single(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) ? (values.Count == 1 ? values[0] : string.Empty) : null;
 
     public static IResult BodyProblem(JsonBody.ReadStatus status) => status switch
     {

@@ -1,11 +1,23 @@
+using FunctionApp.Hosting;
 using FunctionApp.Webhooks;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace FunctionApp.Api;
 
 /// <summary>The function URL the Gateway posts webhooks to. 2xx only once the hit is durably handed to its transaction's tracking.</summary>
-public static class WebhookApi
+public sealed class WebhookApi(HttpFunctionRunner http, RequestDeadlines deadlines, WebhookIntake intake)
 {
-    public static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookIntake intake, CancellationToken cancellationToken)
+    /// <summary>The route to register with smallcase, under the host's <c>api/</c> prefix.</summary>
+    public const string Route = "gateway/webhooks";
+
+    [Function(nameof(GatewayWebhook))]
+    public Task<IResult> GatewayWebhook(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request,
+        [DurableClient] DurableTaskClient tracking) =>
+        http.RunAsync(request, nameof(GatewayWebhook), deadlines.Webhook, ct => ReceiveAsync(request, tracking, ct));
+
+    private async Task<IResult> ReceiveAsync(HttpRequest request, DurableTaskClient tracking, CancellationToken cancellationToken)
     {
         var (status, bytes) = await JsonBody.ReadAsync(request, WebhookIntake.MaxBodyBytes, cancellationToken);
         if (status != JsonBody.ReadStatus.Ok)
@@ -13,7 +25,7 @@ public static class WebhookApi
             return TransactionsApi.BodyProblem(status);
         }
 
-        var receipt = await intake.ReceiveAsync(bytes, cancellationToken);
+        var receipt = await intake.ReceiveAsync(bytes, tracking, cancellationToken);
         return receipt.Rejection switch
         {
             WebhookRejection.None => TypedResults.Ok(new { received = true, duplicate = receipt.Duplicate }),

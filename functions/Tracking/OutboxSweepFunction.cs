@@ -1,4 +1,4 @@
-using FunctionApp.Hosting;
+using Microsoft.Azure.Functions.Worker;
 using Transactions.Storage;
 
 namespace FunctionApp.Tracking;
@@ -12,7 +12,7 @@ public sealed partial class OutboxSweepFunction(
     TransactionStore transactions,
     OutcomePublisher publisher,
     TimeProvider clock,
-    ILogger<OutboxSweepFunction> logger) : ITimerFunctionHandler
+    ILogger<OutboxSweepFunction> logger)
 {
     public const string Schedule = "0 */1 * * * *";
 
@@ -21,7 +21,8 @@ public sealed partial class OutboxSweepFunction(
 
     private const int BatchSize = 200;
 
-    public async Task HandleAsync(TimerInvocation invocation, CancellationToken cancellationToken)
+    [Function("OutboxSweep")]
+    public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
     {
         var republished = await publisher.RepublishPendingAsync(BatchSize, clock.GetUtcNow() - LostAfter, cancellationToken);
         foreach (var transactionId in republished)

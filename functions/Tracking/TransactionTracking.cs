@@ -11,14 +11,18 @@ namespace FunctionApp.Tracking;
 /// Starts a transaction's tracking orchestration and hands it signals. Raising a signal is one storage write (a
 /// message to the orchestration), so a webhook is acknowledged once it is durably handed over.
 /// </summary>
-public sealed class TransactionTracking(DurableTaskClient client, HandedOverHits handedOver, TimeProvider clock)
+/// <remarks>
+/// The Durable Task client is the invocation's (a <c>[DurableClient]</c> binding under the Functions host).
+/// </remarks>
+public sealed class TransactionTracking(HandedOverHits handedOver, TimeProvider clock)
 {
     /// <summary>
     /// Starts tracking a transaction the Gateway has just created. An instance that exists in any state is kept: a
     /// retried start of the same transaction does nothing, and a finished one is never started again.
     /// </summary>
-    public async Task StartAsync(TrackedTransaction initial, CancellationToken cancellationToken)
+    public async Task StartAsync(DurableTaskClient client, TrackedTransaction initial, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(initial);
 
         // Zero unless the app runs in a simulated market's time (see TrackingInput.AppClockOffset).
@@ -42,8 +46,9 @@ public sealed class TransactionTracking(DurableTaskClient client, HandedOverHits
     /// (a redelivery of the same bytes). A signal raised twice is harmless anyway: it only prompts a read.
     /// </summary>
     /// <returns>False when it had been handed over before (nothing was written).</returns>
-    public async Task<bool> SignalOnceAsync(string transactionId, TrackerSignal signal, string dedupeKey, CancellationToken cancellationToken)
+    public async Task<bool> SignalOnceAsync(DurableTaskClient client, string transactionId, TrackerSignal signal, string dedupeKey, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         if (handedOver.Contains(dedupeKey))
         {
             return false;

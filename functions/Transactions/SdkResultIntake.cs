@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Client.Json;
@@ -44,7 +45,7 @@ public sealed class SdkResultIntake(
     IGatewaySecretSource secrets,
     TimeProvider clock)
 {
-    public async Task<SdkResultReceipt> RecordAsync(string userId, string transactionId, SdkResultRequest result, CancellationToken cancellationToken)
+    public async Task<SdkResultReceipt> RecordAsync(string userId, string transactionId, SdkResultRequest result, DurableTaskClient trackingClient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         var stored = GatewayTransactionId.IsValid(transactionId) ? await transactions.GetAsync(transactionId, cancellationToken) : null;
@@ -84,7 +85,7 @@ public sealed class SdkResultIntake(
         // The token is a credential: it is verified above and not kept. The orders are not passed on: the tracker asks the Gateway.
         var signal = new TrackerSignal(TrackerSignalSource.SdkResult, VerifiedSmallcaseAuthId: authId, SdkError: result.Error);
         var dedupeKey = TransactionTracking.DedupeKey(JsonSerializer.SerializeToUtf8Bytes(new { transactionId, signal }, GatewayJson.Options));
-        await tracking.SignalOnceAsync(transactionId, signal, dedupeKey, cancellationToken);
+        await tracking.SignalOnceAsync(trackingClient, transactionId, signal, dedupeKey, cancellationToken);
         return new SdkResultReceipt(SdkResultOutcome.Recorded);
     }
 }

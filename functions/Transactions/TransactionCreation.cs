@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using System.Text.Json;
 using Gateway.Client.Http;
 using Gateway.Client.Transactions;
@@ -57,7 +58,7 @@ public sealed partial class TransactionCreation(
 
     private sealed record StoredResponse(string TransactionId, DateTimeOffset ExpireAt);
 
-    public async Task<CreationResult> CreateAsync(string userId, string idempotencyKey, CreateTransactionCommand command, CancellationToken cancellationToken)
+    public async Task<CreationResult> CreateAsync(string userId, string idempotencyKey, CreateTransactionCommand command, DurableTaskClient trackingClient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var request = new CreateTransactionRequest(command.Securities ?? []);
@@ -83,7 +84,7 @@ public sealed partial class TransactionCreation(
 
         try
         {
-            var result = await CreateOnceAsync(userId, request, cancellationToken);
+            var result = await CreateOnceAsync(userId, request, trackingClient, cancellationToken);
             if (result is CreationResult.Created created)
             {
                 var body = JsonSerializer.Serialize(new StoredResponse(created.Response.TransactionId, created.Response.ExpireAt), GatewayJsonOptions);
@@ -104,7 +105,7 @@ public sealed partial class TransactionCreation(
         }
     }
 
-    private async Task<CreationResult> CreateOnceAsync(string userId, CreateTransactionRequest request, CancellationToken cancellationToken)
+    private async Task<CreationResult> CreateOnceAsync(string userId, CreateTransactionRequest request, DurableTaskClient trackingClient, CancellationToken cancellationToken)
     {
         var session = await sessions.ForUserAsync(userId, cancellationToken);
         var notesRef = NotesRefStore.NewReference();
@@ -159,7 +160,7 @@ public sealed partial class TransactionCreation(
             await TryRepairIndexAsync(record, cancellationToken);
         }
 
-        await tracking.StartAsync(start.State, cancellationToken);
+        await tracking.StartAsync(trackingClient, start.State, cancellationToken);
         known.Remember(created.TransactionId, new TransactionIdentity(userId, notesRef));
         LogCreated(logger, created.TransactionId, request.Securities.Count);
         return new CreationResult.Created(new CreatedTransactionResponse(created.TransactionId, session.GatewayToken, created.ExpireAt, session.Broker), Replayed: false);

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using System.Text.Json;
 using Gateway.Client.Auth;
 using Gateway.Client.Http;
@@ -57,9 +58,9 @@ public sealed partial class WebhookIntake(
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
-    public async Task<WebhookReceipt> ReceiveAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<WebhookReceipt> ReceiveAsync(ReadOnlyMemory<byte> body, DurableTaskClient trackingClient, CancellationToken cancellationToken)
     {
-        var receipt = await VerifyAndStoreAsync(body, cancellationToken);
+        var receipt = await VerifyAndHandOverAsync(body, trackingClient, cancellationToken);
         metrics.WebhookReceived(receipt.Accepted ? (receipt.Duplicate ? "duplicate" : "accepted") : receipt.Rejection.ToString());
         // A timestamp rejection has its own entry, logged where it is decided.
         if (!receipt.Accepted && receipt.Rejection is not (WebhookRejection.UnreadableTimestamp or WebhookRejection.TimestampOutsideWindow))
@@ -70,7 +71,7 @@ public sealed partial class WebhookIntake(
         return receipt;
     }
 
-    private async Task<WebhookReceipt> VerifyAndStoreAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<WebhookReceipt> VerifyAndHandOverAsync(ReadOnlyMemory<byte> body, DurableTaskClient trackingClient, CancellationToken cancellationToken)
     {
         // JSON may start with a byte-order mark; without it the body embeds as a JSON value in the tracker's message.
         if (body.Span.StartsWith(Utf8Bom))
@@ -151,7 +152,7 @@ public sealed partial class WebhookIntake(
         }
 
         var handedOver = await tracking.SignalOnceAsync(
-            webhook.TransactionId, TrackerSignal.FromWebhook(webhook), TransactionTracking.DedupeKey(body.Span), cancellationToken);
+            trackingClient, webhook.TransactionId, TrackerSignal.FromWebhook(webhook), TransactionTracking.DedupeKey(body.Span), cancellationToken);
         return new WebhookReceipt(WebhookRejection.None, Duplicate: !handedOver);
     }
 

@@ -18,7 +18,7 @@ public sealed class TryItEndpointTests(AzuriteFixture azurite)
         var settings = TryItApp.Settings(azurite, TryItApp.MarketHours, new Dictionary<string, string?> { ["Gateway:BaseUrl"] = "https://gateway.example.test/" });
 
         var error = Assert.Throws<InvalidOperationException>(() =>
-            FunctionAppBuilder.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
+            LocalHost.LocalHostBuilder.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
 
         Assert.Contains("TryIt:Enabled", error.Message, StringComparison.Ordinal);
     }

@@ -61,8 +61,8 @@ try
     if (options.Runs("ingest"))
     {
         Console.WriteLine("1 and 5. Webhook ingest and memory");
-        var handler = await Publisher.PublishAsync(Publisher.FunctionApp, "handler", PublishVariant.FrameworkDependent, ct);
-        ingest = await Ingest.RunAsync(handler, options.Ingest, Console.WriteLine, ct);
+        var app = await Publisher.PublishAsync(Publisher.LocalHost, "LocalHost", PublishVariant.FrameworkDependent, ct);
+        ingest = await Ingest.RunAsync(app, options.Ingest, Console.WriteLine, ct);
         loads.Add(("after ingest", MachineInfo.LoadAverage()));
     }
 

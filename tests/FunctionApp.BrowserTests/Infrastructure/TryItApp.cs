@@ -10,7 +10,7 @@ using TestSupport;
 namespace FunctionApp.BrowserTests.Infrastructure;
 
 /// <summary>
-/// The function app as <c>scripts/run.sh</c> runs it, on loopback and free ports: standalone mode on Azurite, the
+/// The function app as <c>scripts/run.sh</c> runs it, on loopback and free ports: the local host on Azurite, the
 /// embedded Gateway simulator (no <c>Gateway:BaseUrl</c>, so app and simulator share the simulated market clock), and
 /// the try-it page enabled. (FunctionApp.Tests' AppHarness points the app at a separate simulator, the production
 /// shape, in which the page is refused.)
@@ -46,7 +46,7 @@ public sealed class TryItApp : IAsyncDisposable
     public static async Task<TryItApp> StartAsync(AzuriteFixture azurite, DateTimeOffset clockStart, IDictionary<string, string?>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
-        var app = FunctionAppBuilder.Build([], builder => builder.Configuration.AddInMemoryCollection(Settings(azurite, clockStart, settings)));
+        var app = LocalHost.LocalHostBuilder.Build([], builder => builder.Configuration.AddInMemoryCollection(Settings(azurite, clockStart, settings)));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new TryItApp(app, new Uri(address));
@@ -69,8 +69,7 @@ public sealed class TryItApp : IAsyncDisposable
             ["Simulator:ClockStart"] = clockStart.ToString("O", CultureInfo.InvariantCulture),
             ["UserAuth:DevelopmentSigningKey"] = UserSigningKey,
             ["Tracker:ConfirmDelay"] = "00:00:01",
-            ["Standalone:RetryDelay"] = "00:00:00.200",
-            ["Standalone:MaxPollingInterval"] = "00:00:00.200",
+            ["Durable:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
             ["TryIt:Enabled"] = "true",
         };

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using FunctionApp.Tests.Infrastructure;
-using FunctionApp.Tracking;
+using LocalHost.Durable;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport;
 using Transactions.Storage;
@@ -31,7 +31,7 @@ public sealed class StorageStartupTests(AzuriteFixture azurite)
     public async Task Start_AsDeployed_ReadsTheTransactionsTableOnceBeforeAnyRequest()
     {
         var requests = new StorageRequestRecorder();
-        await using var harness = await AppHarness.StartAsync(azurite, InfrastructureCreatesStorage, storagePolicies: [requests], asFunctionsHostStarts: true);
+        await using var harness = await AppHarness.StartAsync(azurite, InfrastructureCreatesStorage, storagePolicies: [requests]);
 
         // The warm-up runs in the background: the start does not wait for it.
         await Eventually.Until(() => requests.Count > 0, TimeSpan.FromSeconds(20), "the storage warm-up read");
@@ -44,7 +44,7 @@ public sealed class StorageStartupTests(AzuriteFixture azurite)
     public async Task Start_CreatingMissingResources_SendsOnlyTheCreates()
     {
         var requests = new StorageRequestRecorder();
-        await using var harness = await AppHarness.StartAsync(azurite, storagePolicies: [requests], asFunctionsHostStarts: true);
+        await using var harness = await AppHarness.StartAsync(azurite, storagePolicies: [requests]);
 
         // The creates are awaited before the app listens; no warm-up read follows them.
         Assert.Equal(TableNames.All.Count + QueueNames.All.Count, requests.Count);

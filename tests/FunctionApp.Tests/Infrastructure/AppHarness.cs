@@ -3,10 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Hosting;
-using FunctionApp.Tracking;
-using Microsoft.DurableTask.Client;
 using FunctionApp.Auth;
-using FunctionApp.Hosting;
+using LocalHost;
+using Microsoft.DurableTask.Client;
 using Gateway.Client.Json;
 using Gateway.Simulator;
 using Gateway.Simulator.Hosting;
@@ -28,7 +27,6 @@ public sealed class AppHarness : IAsyncDisposable
     public const string Secret = "harness-gateway-secret";
     public const string ApiSecret = "harness-gateway-api-secret";
     public const string UserSigningKey = "harness-user-key";
-    public const string WebhookRoute = "gateway/webhooks";
 
     /// <summary>Wednesday 26 Nov 2026, 11:00 IST: the market is open.</summary>
     public static readonly DateTimeOffset MarketHours = new(2026, 11, 26, 11, 0, 0, TimeSpan.FromHours(5.5));
@@ -72,20 +70,18 @@ public sealed class AppHarness : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public Uri WebhookUri => new(BaseUri, $"/api/{WebhookRoute}");
+    public Uri WebhookUri => new(BaseUri, $"/api/{FunctionApp.Api.WebhookApi.Route}");
 
     /// <param name="storagePolicies">Azure.Core policies added to the app's storage clients before its first request (e.g. request counting).</param>
-    /// <param name="asFunctionsHostStarts">Start the app as the Functions host does (custom handler): HTTP only, nothing runs the queue and timer triggers.</param>
     public static async Task<AppHarness> StartAsync(
         AzuriteFixture azurite,
         IDictionary<string, string?>? settings = null,
         SimulatorOptions? simulatorOptions = null,
-        IReadOnlyList<HttpPipelinePolicy>? storagePolicies = null,
-        bool asFunctionsHostStarts = false)
+        IReadOnlyList<HttpPipelinePolicy>? storagePolicies = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var simulator = await StartSimulatorAsync(simulatorOptions);
-        return await StartAppAsync(azurite, simulator, ownsSimulator: true, "t" + Guid.NewGuid().ToString("N")[..10], settings, storagePolicies, asFunctionsHostStarts);
+        return await StartAppAsync(azurite, simulator, ownsSimulator: true, "t" + Guid.NewGuid().ToString("N")[..10], settings, storagePolicies);
     }
 
     /// <summary>A simulator with the harness's secrets (market hours unless the options say otherwise), for <see cref="StartOnAsync"/>.</summary>
@@ -103,7 +99,7 @@ public sealed class AppHarness : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(azurite);
         ArgumentNullException.ThrowIfNull(simulator);
-        return StartAppAsync(azurite, simulator, ownsSimulator: false, namePrefix, settings, storagePolicies: null, asFunctionsHostStarts: false);
+        return StartAppAsync(azurite, simulator, ownsSimulator: false, namePrefix, settings, storagePolicies: null);
     }
 
     private static async Task<AppHarness> StartAppAsync(
@@ -112,8 +108,7 @@ public sealed class AppHarness : IAsyncDisposable
         bool ownsSimulator,
         string namePrefix,
         IDictionary<string, string?>? settings,
-        IReadOnlyList<HttpPipelinePolicy>? storagePolicies,
-        bool asFunctionsHostStarts)
+        IReadOnlyList<HttpPipelinePolicy>? storagePolicies)
     {
         var tables = new ToggleableTcpProxy(azurite.TablePort);
         var queues = new ToggleableTcpProxy(azurite.QueuePort);
@@ -131,7 +126,6 @@ public sealed class AppHarness : IAsyncDisposable
             ["Gateway:AttemptTimeout"] = "00:00:05",
             ["Gateway:OverallTimeout"] = "00:00:09",
             ["UserAuth:DevelopmentSigningKey"] = UserSigningKey,
-            ["Webhooks:Route"] = WebhookRoute,
             ["Tracker:ConfirmDelay"] = "00:00:01",
             ["Tracker:SignalReadDelay"] = "00:00:00.200",
             // The tracker's durable timers run in real time: fallback polls and retries come within seconds.
@@ -142,8 +136,6 @@ public sealed class AppHarness : IAsyncDisposable
             ["Tracker:RecordRetryInitial"] = "00:00:00.200",
             ["Tracker:RecordRetryMax"] = "00:00:01",
             ["Tracker:ExpiryGrace"] = "00:00:01",
-            ["Standalone:RetryDelay"] = "00:00:00.200",
-            ["Standalone:MaxPollingInterval"] = "00:00:00.200",
             ["Durable:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -152,14 +144,18 @@ public sealed class AppHarness : IAsyncDisposable
             config[key] = value;
         }
 
-        string[] args = asFunctionsHostStarts ? [$"--{HostingMode.PortVariable}=0"] : [];
-        var app = FunctionAppBuilder.Build(args, builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(config);
-            builder.Services.AddSingleton<TimeProvider>(simulator.Clock);
-            builder.Services.AddSingleton(provider => new TrackerSignalLog(provider.GetRequiredService<DurableTaskClient>()));
-            builder.Services.AddSingleton(provider => new TransactionTracking(provider.GetRequiredService<TrackerSignalLog>(), provider.GetRequiredService<FunctionApp.Webhooks.HandedOverHits>(), simulator.Clock));
-        });
+        var app = LocalHostBuilder.Build(
+            [],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(config);
+                builder.Services.AddSingleton<TimeProvider>(simulator.Clock);
+            },
+            services =>
+            {
+                services.AddSingleton(provider => new TrackerSignalLog(provider.GetRequiredService<IDurableTaskClientProvider>().GetClient()));
+                services.AddSingleton<DurableTaskClient>(provider => provider.GetRequiredService<TrackerSignalLog>());
+            });
 
         // The storage clients are created at start, so policies added now see every request.
         foreach (var policy in storagePolicies ?? [])

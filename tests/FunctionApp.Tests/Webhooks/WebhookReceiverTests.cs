@@ -331,7 +331,7 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     public async Task Receive_LaterWebhookOfAKnownTransaction_CostsOneSignalAndNoTableOrQueueRequest()
     {
         var requests = new StorageRequestRecorder();
-        await using var harness = await AppHarness.StartAsync(azurite, storagePolicies: [requests], asFunctionsHostStarts: true);
+        await using var harness = await AppHarness.StartAsync(azurite, storagePolicies: [requests]);
         await harness.StopTrackingWorkerAsync();
         var (transactionId, notes) = await CreateAsync(harness);
         var authId = SignedWebhook.NewAuthId();

@@ -24,7 +24,7 @@ public sealed class InProcessApp : IAsyncDisposable
     public const string Secret = "bench-gateway-secret";
     public const string ApiSecret = "bench-gateway-api-secret";
     public const string UserSigningKey = "bench-user-signing-key";
-    public const string WebhookRoute = "gateway/webhooks";
+    public const string WebhookRoute = FunctionApp.Api.WebhookApi.Route;
 
     /// <summary>Wednesday 26 Nov 2026, 11:00 IST: the market is open, so market orders fill at confirm.</summary>
     public static readonly DateTimeOffset MarketHours = new(2026, 11, 26, 11, 0, 0, TimeSpan.FromHours(5.5));
@@ -70,8 +70,7 @@ public sealed class InProcessApp : IAsyncDisposable
             ["Gateway:Secret"] = Secret,
             ["Gateway:ApiSecret"] = ApiSecret,
             ["UserAuth:DevelopmentSigningKey"] = UserSigningKey,
-            ["Webhooks:Route"] = WebhookRoute,
-            ["Standalone:MaxPollingInterval"] = "00:00:00.200",
+            ["Durable:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings)
@@ -80,7 +79,7 @@ public sealed class InProcessApp : IAsyncDisposable
         }
 
         var gateway = new GatewayCallCounter();
-        var app = FunctionAppBuilder.Build([], builder =>
+        var app = LocalHost.LocalHostBuilder.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Services.AddSingleton<TimeProvider>(simulator.Clock);

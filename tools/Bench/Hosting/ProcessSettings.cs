@@ -7,9 +7,8 @@ namespace Bench.Hosting;
 public static class ProcessSettings
 {
     /// <param name="gateway">The Gateway (a simulator) to use; null starts the app's embedded simulator, as <c>run</c> does.</param>
-    /// <param name="customHandlerPort">Run as a Functions custom handler on this port: HTTP only, the host owns the triggers.</param>
     /// <param name="createStorage">The app creates missing tables and queues at start (false: they exist, as the infrastructure creates them).</param>
-    public static Dictionary<string, string> For(AzuriteFixture azurite, string namePrefix, Uri? gateway, int? customHandlerPort = null, bool createStorage = true)
+    public static Dictionary<string, string> For(AzuriteFixture azurite, string namePrefix, Uri? gateway, bool createStorage = true)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -23,14 +22,8 @@ public static class ProcessSettings
             ["Gateway__ApiSecret"] = InProcessApp.ApiSecret,
             ["Simulator__ClockStart"] = InProcessApp.MarketHours.ToString("O", CultureInfo.InvariantCulture),
             ["UserAuth__DevelopmentSigningKey"] = InProcessApp.UserSigningKey,
-            ["Webhooks__Route"] = InProcessApp.WebhookRoute,
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        if (customHandlerPort is { } port)
-        {
-            settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        }
-
         return settings;
     }
 }

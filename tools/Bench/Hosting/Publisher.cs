@@ -40,7 +40,8 @@ public sealed partial record PublishVariant(string Name, IReadOnlyList<string> A
 /// </summary>
 public static class Publisher
 {
-    public static string FunctionApp => Path.Combine(RepoRoot.Path, "functions", "FunctionApp.csproj");
+    /// <summary>The function app as the local host runs it (the isolated worker needs the Functions host, which is not installed here).</summary>
+    public static string LocalHost => Path.Combine(RepoRoot.Path, "local", "LocalHost.csproj");
 
     public static string Baseline => Path.Combine(RepoRoot.Path, "tools", "Bench", "Baseline", "Baseline.csproj");
 

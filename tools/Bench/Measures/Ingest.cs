@@ -84,9 +84,9 @@ public static class Ingest
         };
 
         var modes = new List<IngestModeResult>();
-        foreach (var trackerInProcess in new[] { false, true })
+        foreach (var trackerInProcess in new[] { true })
         {
-            var mode = trackerInProcess ? "standalone (tracker in the process)" : "custom handler (HTTP only, as deployed)";
+            var mode = "local host (durable tracking in the process)";
             var max = await OnFreshAzuriteAsync(azurite => MaxRateAsync(azurite, executable, simulator, http, mode, trackerInProcess, settings, log, cancellationToken));
             var (sends, sendsCpu) = await OnFreshAzuriteAsync(azurite => QueueSendsAsync(azurite, mode, settings, log, cancellationToken));
             var rate = Math.Max(1, max.App.Rate / 2);
@@ -227,8 +227,9 @@ public static class Ingest
     private static async Task<AppProcess> StartAppAsync(AzuriteFixture azurite, string executable, RunningSimulator simulator, bool trackerInProcess, CancellationToken cancellationToken)
     {
         var port = FreePort.Next();
-        var environment = ProcessSettings.For(azurite, "benchingest", simulator.BaseUri, trackerInProcess ? null : port);
-        var app = AppProcess.Start(executable, port, environment, portFromEnvironment: !trackerInProcess);
+        _ = trackerInProcess;
+        var environment = ProcessSettings.For(azurite, "benchingest", simulator.BaseUri);
+        var app = AppProcess.Start(executable, port, environment);
         try
         {
             await app.WaitHealthyAsync("/api/health", TimeSpan.FromSeconds(60), cancellationToken);

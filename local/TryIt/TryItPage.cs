@@ -2,11 +2,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FunctionApp.Api;
 using FunctionApp.Auth;
-using FunctionApp.Hosting;
-using FunctionApp.Tracking;
 using Gateway.Simulator.Hosting;
 
-namespace FunctionApp.TryIt;
+namespace LocalHost.TryIt;
 
 /// <summary>
 /// The "Try it" page at <c>/try/</c>: a person signs in as a demo user, builds a basket, goes through the simulated

@@ -1,6 +1,6 @@
 using FunctionApp.Api;
 
-namespace FunctionApp.TryIt;
+namespace LocalHost.TryIt;
 
 /// <summary>The page's static files, embedded in the app (<c>TryIt/wwwroot</c>), served with a strict content security policy.</summary>
 internal sealed class TryItFiles

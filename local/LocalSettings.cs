@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace FunctionApp.Hosting;
+namespace LocalHost;
 
 /// <summary>
 /// Reads <c>local.settings.json</c> the way Functions Core Tools does (its <c>Values</c> become settings, <c>__</c>

@@ -1,7 +1,7 @@
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 
-namespace FunctionApp.Tracking;
+namespace LocalHost.Durable;
 
 /// <summary>
 /// The Azure Storage orchestration service as the Durable Task sidecar's dispatchers see it, with a start and stop that

@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.DurableTask;
 using Transactions.Orchestration;
 using Transactions.Tracking;
+using FunctionApp.Tracking;
 using Transactions.Storage;
 
-namespace FunctionApp.Tracking;
+namespace LocalHost.Durable;
 
 /// <summary>
 /// Runs the tracking orchestration durably without the Functions host: the Durable Task worker and client talk gRPC to
@@ -21,9 +21,9 @@ namespace FunctionApp.Tracking;
 /// <see cref="AzureStorageOrchestrationService"/> — the task hub in Azure Storage (Azurite locally) that Durable
 /// Functions uses in Azure. Settings: <c>Durable:*</c> (see <see cref="DurableRuntimeOptions"/>).
 /// </summary>
-public static class DurableTrackingRuntime
+public static class LocalDurableRuntime
 {
-    public static IServiceCollection AddDurableTracking(this IServiceCollection services, IConfiguration configuration, StorageOptions storage)
+    public static IServiceCollection AddLocalDurableRuntime(this IServiceCollection services, IConfiguration configuration, StorageOptions storage)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(storage);
@@ -47,9 +47,6 @@ public static class DurableTrackingRuntime
         // Registered before the worker, so the sidecar listens before the worker connects and stops after it.
         services.AddHostedService(provider => new DurableTaskSidecar(
             provider.GetRequiredService<AzureStorageOrchestrationService>(), sidecarPort, provider.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<ITrackingObserver, TrackingObserver>();
-        services.AddSingleton<TrackingActivities>();
-        services.TryAddSingleton<TransactionTracking>();
         services.AddDurableTaskWorker(builder =>
         {
             builder.UseGrpc(channel);

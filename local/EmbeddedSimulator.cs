@@ -3,7 +3,7 @@ using Gateway.Simulator.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace FunctionApp.Hosting;
+namespace LocalHost;
 
 /// <summary>
 /// Local runs without smallcase credentials: when no Gateway base URL is configured, the app starts the Gateway
@@ -37,7 +37,7 @@ public static class EmbeddedSimulator
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            simulator.Simulation.WebhookUrl = new Uri($"{address.TrimEnd('/')}/{HttpFunction.RoutePrefix}/{webhookRoute}");
+            simulator.Simulation.WebhookUrl = new Uri($"{address.TrimEnd('/')}/{HttpFunctionRoute.RoutePrefix}/{webhookRoute}");
         });
         app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
     }

@@ -3,7 +3,7 @@ using FunctionApp.Api;
 using Gateway.Client.Http;
 using Gateway.Simulator.Hosting;
 
-namespace FunctionApp.TryIt;
+namespace LocalHost.TryIt;
 
 /// <summary>
 /// Same-origin access for the try-it page to the embedded simulator, which allows no cross-origin calls: the SDK

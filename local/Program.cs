@@ -1,0 +1,4 @@
+using LocalHost;
+
+var app = LocalHostBuilder.Build(args);
+await app.RunAsync();
