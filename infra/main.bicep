@@ -89,9 +89,6 @@ param userAuthAuthority string
 @minLength(1)
 param userAuthAudience string
 
-@description('Route of the webhook receiver, without the api/ prefix (Webhooks__Route).')
-param webhooksRoute string = 'gateway/webhooks'
-
 @description('Browser origins allowed to call the app (CORS), e.g. the platform\'s web app; empty for none.')
 param allowedCorsOrigins array = []
 
@@ -212,7 +209,6 @@ module functionApp 'modules/functionapp.bicep' = {
     gatewayName: gatewayName
     userAuthAuthority: userAuthAuthority
     userAuthAudience: userAuthAudience
-    webhooksRoute: webhooksRoute
     allowedCorsOrigins: allowedCorsOrigins
     healthCheckPath: healthCheckPath
   }

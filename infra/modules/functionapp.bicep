@@ -67,9 +67,6 @@ param userAuthAuthority string
 @description('Audience the platform\'s user tokens are issued for.')
 param userAuthAudience string
 
-@description('Route of the webhook receiver function, without the api/ prefix.')
-param webhooksRoute string
-
 @description('Browser origins allowed to call the app (CORS); empty for none.')
 param allowedCorsOrigins array = []
 
@@ -185,10 +182,6 @@ var appConfigSettings = [
   {
     name: 'UserAuth__Audience'
     value: userAuthAudience
-  }
-  {
-    name: 'Webhooks__Route'
-    value: webhooksRoute
   }
   {
     // storage.bicep creates every table and queue, so the app does not create them on each start (cold start).
