@@ -116,6 +116,11 @@ param userAuthAuthority string
 @minLength(1)
 param userAuthAudience string
 
+@description('Name of the Durable Functions task hub in the storage account (Durable__TaskHub): 3-45 letters and digits, starting with a letter. A new name starts an empty hub; orchestrations in the old one stop being processed.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string = 'tracking'
+
 @description('Browser origins allowed to call the app (CORS), e.g. the platform\'s web app; empty for none.')
 param allowedCorsOrigins array = []
 
@@ -140,6 +145,13 @@ var names = {
 var planSku = hostingPlan == 'Dedicated' ? dedicatedPlanSku : hostingPlan == 'ElasticPremium' ? elasticPremiumPlanSku : ''
 // Flex Consumption deploys into this container; Elastic Premium runs from a package blob in it.
 var packageContainerName = 'app-package'
+
+// Durable Functions rejects other task hub names when the host starts; refuse them here instead.
+var letters = 'abcdefghijklmnopqrstuvwxyz'
+var durableTaskHubNameIsValid = contains(letters, toLower(first(durableTaskHubName))) && empty(filter(
+  range(0, length(durableTaskHubName)),
+  i => !contains('${letters}0123456789', toLower(substring(durableTaskHubName, i, 1)))
+))
 
 // The same names as src/Transactions.Storage/TableNames.cs and Queues/QueueNames.cs (the deployed app does not create
 // them: Storage__CreateMissingResources is false in modules/functionapp.bicep).
@@ -240,6 +252,9 @@ module functionApp 'modules/functionapp.bicep' = {
     gatewayName: gatewayName
     userAuthAuthority: userAuthAuthority
     userAuthAudience: userAuthAudience
+    durableTaskHubName: durableTaskHubNameIsValid
+      ? durableTaskHubName
+      : fail('durableTaskHubName must be 3-45 letters and digits, starting with a letter.')
     allowedCorsOrigins: allowedCorsOrigins
     healthCheckPath: healthCheckPath
   }

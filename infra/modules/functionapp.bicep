@@ -90,6 +90,11 @@ param userAuthAuthority string
 @description('Audience the platform\'s user tokens are issued for.')
 param userAuthAudience string
 
+@description('Name of the Durable Functions task hub (host.json reads it from Durable__TaskHub): 3-45 letters and digits, starting with a letter.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string
+
 @description('Browser origins allowed to call the app (CORS); empty for none.')
 param allowedCorsOrigins array = []
 
@@ -218,6 +223,10 @@ var appConfigSettings = [
   {
     name: 'UserAuth__Audience'
     value: userAuthAudience
+  }
+  {
+    name: 'Durable__TaskHub'
+    value: durableTaskHubName
   }
   {
     // storage.bicep creates every table and queue, so the app does not create them on each start (cold start).
