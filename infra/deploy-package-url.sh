@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Deploys the app to an Elastic Premium environment (functionPlanSku EP1-EP3), where the app
+# Deploys the app to an Elastic Premium environment (hostingPlan ElasticPremium), where the app
 # runs from a package blob it reads with its managed identity (WEBSITE_RUN_FROM_PACKAGE=<url>)
-# and `azd deploy` does not apply. Dedicated environments use `azd deploy` instead.
+# and `azd deploy` does not apply. Flex Consumption and Dedicated environments use `azd deploy`.
 #
 # Needs: az (logged in), zip, and the deployer's Storage Blob Data Owner role on the account
 # (main.bicep grants it to principalId). Settings come from the environment or, when unset,
@@ -25,7 +25,7 @@ setting() {
 
 mode="$(setting AZURE_FUNCTION_DEPLOYMENT_MODE)"
 if [ "$mode" != "package-url" ]; then
-  echo "deploy-package-url.sh: deployment mode is '$mode'; use 'azd deploy' for Dedicated plans" >&2
+  echo "deploy-package-url.sh: deployment mode is '$mode'; use 'azd deploy' for Flex Consumption and Dedicated plans" >&2
   exit 1
 fi
 resource_group="$(setting AZURE_RESOURCE_GROUP)"
@@ -36,7 +36,6 @@ out="$root/artifacts/functionapp"
 zip_file="$root/artifacts/functionapp.zip"
 bash "$root/scripts/package.sh" "$out"
 rm -f "$zip_file"
-# zip keeps Unix modes, so the handler stays executable once the host mounts the package.
 (cd "$out" && zip -qr -X "$zip_file" .)
 
 echo "deploy-package-url.sh: uploading $zip_file to $package_url"

@@ -1,6 +1,7 @@
 // Infrastructure of the smallcase Gateway integration: a Linux Function App running the
-// custom handler, its storage (tables and queues), Key Vault for the Gateway secrets,
-// Application Insights, and a user-assigned identity with least-privilege data roles.
+// isolated worker (.NET 10) on Flex Consumption by default, its storage (tables, queues, the
+// Durable task hub and the deployment package), Key Vault for the Gateway secrets, Application
+// Insights, and a user-assigned identity with least-privilege data roles.
 // Deploy with `azd up` (see infra/README.md); check with `bash infra/check.sh`.
 
 targetScope = 'resourceGroup'
@@ -25,7 +26,28 @@ param principalId string = ''
 ])
 param principalType string = 'User'
 
-@description('Function App plan SKU. Dedicated Linux SKUs (default P0v3) deploy with `azd deploy`; Elastic Premium (EP1-EP3) runs from a package blob and deploys with infra/deploy-package-url.sh. See infra/README.md.')
+@description('Hosting plan of the Function App. FlexConsumption and Dedicated deploy with `azd deploy`; ElasticPremium runs from a package blob and deploys with infra/deploy-package-url.sh. See infra/README.md.')
+@allowed([
+  'FlexConsumption'
+  'Dedicated'
+  'ElasticPremium'
+])
+param hostingPlan string = 'FlexConsumption'
+
+@description('Flex Consumption only: memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param flexInstanceMemoryMB int = 2048
+
+@description('Flex Consumption only: most instances the app may scale out to.')
+@minValue(40)
+@maxValue(1000)
+param flexMaximumInstanceCount int = 100
+
+@description('Dedicated only: Linux App Service plan SKU.')
 @allowed([
   'B1'
   'B2'
@@ -37,11 +59,16 @@ param principalType string = 'User'
   'P1v3'
   'P2v3'
   'P3v3'
+])
+param dedicatedPlanSku string = 'P0v3'
+
+@description('Elastic Premium only: plan SKU.')
+@allowed([
   'EP1'
   'EP2'
   'EP3'
 ])
-param functionPlanSku string = 'P0v3'
+param elasticPremiumPlanSku string = 'EP1'
 
 @description('Elastic Premium only: most instances the plan may scale out to.')
 @minValue(1)
@@ -89,13 +116,15 @@ param userAuthAuthority string
 @minLength(1)
 param userAuthAudience string
 
-@description('Route of the webhook receiver, without the api/ prefix (Webhooks__Route).')
-param webhooksRoute string = 'gateway/webhooks'
+@description('Name of the Durable Functions task hub in the storage account (Durable__TaskHub): 3-45 letters and digits, starting with a letter. A new name starts an empty hub; orchestrations in the old one stop being processed.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string = 'tracking'
 
 @description('Browser origins allowed to call the app (CORS), e.g. the platform\'s web app; empty for none.')
 param allowedCorsOrigins array = []
 
-@description('Health probe path of the app (its anonymous GET health function); empty turns the App Service health check off.')
+@description('Dedicated and Elastic Premium only: health probe path of the app (its anonymous GET health function); empty turns the App Service health check off. Flex Consumption has no health check.')
 param healthCheckPath string = '/api/health'
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
@@ -113,8 +142,16 @@ var names = {
   functionApp: 'func-${resourceToken}'
 }
 
-var isElasticPremium = startsWith(functionPlanSku, 'EP')
+var planSku = hostingPlan == 'Dedicated' ? dedicatedPlanSku : hostingPlan == 'ElasticPremium' ? elasticPremiumPlanSku : ''
+// Flex Consumption deploys into this container; Elastic Premium runs from a package blob in it.
 var packageContainerName = 'app-package'
+
+// Durable Functions rejects other task hub names when the host starts; refuse them here instead.
+var letters = 'abcdefghijklmnopqrstuvwxyz'
+var durableTaskHubNameIsValid = contains(letters, toLower(first(durableTaskHubName))) && empty(filter(
+  range(0, length(durableTaskHubName)),
+  i => !contains('${letters}0123456789', toLower(substring(durableTaskHubName, i, 1)))
+))
 
 // The same names as src/Transactions.Storage/TableNames.cs and Queues/QueueNames.cs (the deployed app does not create
 // them: Storage__CreateMissingResources is false in modules/functionapp.bicep).
@@ -161,7 +198,7 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSkuName
     tableNames: tableNames
     queueNames: queueNames
-    containerNames: isElasticPremium ? [packageContainerName] : []
+    containerNames: hostingPlan == 'Dedicated' ? [] : [packageContainerName]
   }
 }
 
@@ -200,7 +237,10 @@ module functionApp 'modules/functionapp.bicep' = {
     planName: names.plan
     location: location
     tags: tags
-    planSku: functionPlanSku
+    hostingPlan: hostingPlan
+    planSku: planSku
+    flexInstanceMemoryMB: flexInstanceMemoryMB
+    flexMaximumInstanceCount: flexMaximumInstanceCount
     maximumElasticWorkerCount: elasticMaximumWorkerCount
     minimumElasticInstanceCount: elasticMinimumInstanceCount
     identityName: names.identity
@@ -212,11 +252,14 @@ module functionApp 'modules/functionapp.bicep' = {
     gatewayName: gatewayName
     userAuthAuthority: userAuthAuthority
     userAuthAudience: userAuthAudience
-    webhooksRoute: webhooksRoute
+    durableTaskHubName: durableTaskHubNameIsValid
+      ? durableTaskHubName
+      : fail('durableTaskHubName must be 3-45 letters and digits, starting with a letter.')
     allowedCorsOrigins: allowedCorsOrigins
     healthCheckPath: healthCheckPath
   }
-  // Roles first, so the host's first start can already reach storage and the vault.
+  // Roles first, so the host's first start (and, on Flex Consumption, the deployment container) can
+  // already be reached with the identity.
   dependsOn: [
     monitoring
     roles
@@ -238,7 +281,7 @@ output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 @description('Base URL of the Function App.')
 output AZURE_FUNCTION_URI string = 'https://${functionApp.outputs.defaultHostName}'
 
-@description('How code reaches the app: zipdeploy (azd deploy) or package-url (infra/deploy-package-url.sh).')
+@description('How code reaches the app: onedeploy (Flex Consumption, azd deploy), zipdeploy (Dedicated, azd deploy) or package-url (Elastic Premium, infra/deploy-package-url.sh).')
 output AZURE_FUNCTION_DEPLOYMENT_MODE string = functionApp.outputs.deploymentMode
 
 @description('Elastic Premium only: package blob URL the app runs from.')

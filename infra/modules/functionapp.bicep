@@ -1,10 +1,12 @@
-// Linux hosting plan and Function App for the custom handler (FUNCTIONS_WORKER_RUNTIME=custom).
+// Linux hosting plan and Function App of the isolated worker (.NET 10, dotnet-isolated).
 //
-// Two deployment modes, chosen by the plan SKU (see infra/README.md):
-// - Dedicated (B*, S*, P*v3; the default): no Azure Files dependency. `azd deploy` zip-deploys
-//   through the SCM endpoint with an Entra token and the app runs from that package
-//   (WEBSITE_RUN_FROM_PACKAGE=1).
-// - Elastic Premium (EP*): its default Azure Files content share needs a storage key, which this
+// hostingPlan picks the plan and with it how code reaches the app (see infra/README.md):
+// - FlexConsumption (the default): functionAppConfig holds the runtime, the scale limits and the
+//   deployment container, which the platform reads with the app's managed identity. `azd deploy`
+//   publishes through the Flex one-deploy endpoint.
+// - Dedicated (B*, S*, P*v3): `azd deploy` zip-deploys through the SCM endpoint with an Entra token
+//   and the app runs from that package (WEBSITE_RUN_FROM_PACKAGE=1).
+// - ElasticPremium (EP*): its default Azure Files content share needs a storage key, which this
 //   storage account does not allow. The app is therefore created without a content share and runs
 //   from a package blob that it fetches with its managed identity (WEBSITE_RUN_FROM_PACKAGE=<url>).
 //   Deploy with infra/deploy-package-url.sh, not `azd deploy`.
@@ -24,8 +26,29 @@ param tags object = {}
 @description('Name of the azd service the app implements (its azd-service-name tag).')
 param serviceName string = 'functions'
 
-@description('Plan SKU: a Dedicated Linux SKU (B*, S*, P*v3) or Elastic Premium (EP*).')
-param planSku string
+@description('Hosting plan of the app.')
+@allowed([
+  'FlexConsumption'
+  'Dedicated'
+  'ElasticPremium'
+])
+param hostingPlan string
+
+@description('Dedicated: a Linux App Service SKU (B*, S*, P*v3). Elastic Premium: EP1-EP3. Not used on Flex Consumption (FC1).')
+param planSku string = ''
+
+@description('Flex Consumption only: memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param flexInstanceMemoryMB int = 2048
+
+@description('Flex Consumption only: most instances the app may scale out to.')
+@minValue(40)
+@maxValue(1000)
+param flexMaximumInstanceCount int = 100
 
 @description('Elastic Premium only: most instances the plan may scale out to.')
 @minValue(1)
@@ -40,10 +63,10 @@ param minimumElasticInstanceCount int = 1
 @description('Name of the user-assigned managed identity attached to the app.')
 param identityName string
 
-@description('Name of the storage account used as AzureWebJobsStorage.')
+@description('Name of the storage account used as AzureWebJobsStorage, for the Durable task hub and for the deployment package.')
 param storageAccountName string
 
-@description('Elastic Premium only: blob container that holds the deployment package.')
+@description('Flex Consumption: deployment container of the app. Elastic Premium: container of the package blob. Not used on Dedicated.')
 param packageContainerName string = 'app-package'
 
 @description('Elastic Premium only: blob name of the deployment package inside packageContainerName.')
@@ -67,16 +90,20 @@ param userAuthAuthority string
 @description('Audience the platform\'s user tokens are issued for.')
 param userAuthAudience string
 
-@description('Route of the webhook receiver function, without the api/ prefix.')
-param webhooksRoute string
+@description('Name of the Durable Functions task hub (host.json reads it from Durable__TaskHub): 3-45 letters and digits, starting with a letter.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string
 
 @description('Browser origins allowed to call the app (CORS); empty for none.')
 param allowedCorsOrigins array = []
 
-@description('Path App Service probes on each instance to take unhealthy ones out of rotation; empty turns the health check off.')
+@description('Dedicated and Elastic Premium only: path App Service probes on each instance to take unhealthy ones out of rotation; empty turns the health check off.')
 param healthCheckPath string = ''
 
-var isElasticPremium = startsWith(planSku, 'EP')
+var isFlexConsumption = hostingPlan == 'FlexConsumption'
+var isElasticPremium = hostingPlan == 'ElasticPremium'
+var dotnetVersion = '10.0'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: identityName
@@ -94,7 +121,8 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
 }
 
-var packageUrl = '${storage.properties.primaryEndpoints.blob}${packageContainerName}/${packageBlobName}'
+var packageContainerUrl = '${storage.properties.primaryEndpoints.blob}${packageContainerName}'
+var packageUrl = '${packageContainerUrl}/${packageBlobName}'
 
 var hostStorageSettings = [
   {
@@ -123,15 +151,7 @@ var hostStorageSettings = [
   }
 ]
 
-var runtimeSettings = [
-  {
-    name: 'FUNCTIONS_EXTENSION_VERSION'
-    value: '~4'
-  }
-  {
-    name: 'FUNCTIONS_WORKER_RUNTIME'
-    value: 'custom'
-  }
+var monitoringAndIdentitySettings = [
   {
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
     value: applicationInsights.properties.ConnectionString
@@ -140,30 +160,48 @@ var runtimeSettings = [
     name: 'AZURE_CLIENT_ID'
     value: identity.properties.clientId
   }
-  {
-    // The package is built and self-contained already; no Oryx build on the server.
-    name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
-    value: 'false'
-  }
 ]
 
-var packageSettings = isElasticPremium
-  ? [
-      {
-        name: 'WEBSITE_RUN_FROM_PACKAGE'
-        value: packageUrl
-      }
-      {
-        name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID'
-        value: identity.id
-      }
-    ]
+// Flex Consumption takes the runtime from functionAppConfig, sets the host version itself and
+// always runs from its deployment container; it deprecates these settings ("Flex Consumption plan
+// deprecations" in the Functions app settings reference).
+var runtimeSettings = isFlexConsumption
+  ? []
   : [
       {
-        name: 'WEBSITE_RUN_FROM_PACKAGE'
-        value: '1'
+        name: 'FUNCTIONS_EXTENSION_VERSION'
+        value: '~4'
+      }
+      {
+        name: 'FUNCTIONS_WORKER_RUNTIME'
+        value: 'dotnet-isolated'
+      }
+      {
+        // The package is published already; no Oryx build on the server.
+        name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+        value: 'false'
       }
     ]
+
+var packageSettings = isFlexConsumption
+  ? []
+  : isElasticPremium
+      ? [
+          {
+            name: 'WEBSITE_RUN_FROM_PACKAGE'
+            value: packageUrl
+          }
+          {
+            name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID'
+            value: identity.id
+          }
+        ]
+      : [
+          {
+            name: 'WEBSITE_RUN_FROM_PACKAGE'
+            value: '1'
+          }
+        ]
 
 var appConfigSettings = [
   {
@@ -187,8 +225,8 @@ var appConfigSettings = [
     value: userAuthAudience
   }
   {
-    name: 'Webhooks__Route'
-    value: webhooksRoute
+    name: 'Durable__TaskHub'
+    value: durableTaskHubName
   }
   {
     // storage.bicep creates every table and queue, so the app does not create them on each start (cold start).
@@ -201,15 +239,20 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
-  kind: isElasticPremium ? 'elastic' : 'linux'
-  sku: isElasticPremium
+  kind: isFlexConsumption ? 'functionapp' : isElasticPremium ? 'elastic' : 'linux'
+  sku: isFlexConsumption
     ? {
-        name: planSku
-        tier: 'ElasticPremium'
+        name: 'FC1'
+        tier: 'FlexConsumption'
       }
-    : {
-        name: planSku
-      }
+    : isElasticPremium
+        ? {
+            name: planSku
+            tier: 'ElasticPremium'
+          }
+        : {
+            name: planSku
+          }
   properties: {
     reserved: true
     maximumElasticWorkerCount: isElasticPremium ? maximumElasticWorkerCount : null
@@ -229,36 +272,66 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   }
   properties: {
     serverFarmId: plan.id
-    reserved: true
+    reserved: isFlexConsumption ? null : true
     httpsOnly: true
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'
     keyVaultReferenceIdentity: identity.id
+    functionAppConfig: isFlexConsumption
+      ? {
+          deployment: {
+            storage: {
+              type: 'blobContainer'
+              value: packageContainerUrl
+              authentication: {
+                type: 'UserAssignedIdentity'
+                userAssignedIdentityResourceId: identity.id
+              }
+            }
+          }
+          runtime: {
+            name: 'dotnet-isolated'
+            version: dotnetVersion
+          }
+          scaleAndConcurrency: {
+            instanceMemoryMB: flexInstanceMemoryMB
+            maximumInstanceCount: flexMaximumInstanceCount
+          }
+        }
+      : null
     siteConfig: {
-      // Custom handlers on Linux use no language stack: the Functions runtime stacks API lists
-      // an empty linuxFxVersion for the 'custom' runtime. The handler ships self-contained.
-      linuxFxVersion: ''
-      alwaysOn: !isElasticPremium
+      // Null on Flex Consumption: the properties it deprecates (no FTPS, Always On or 32-bit
+      // workers; functionAppConfig replaces linuxFxVersion and the scale limits) and the health
+      // check, which the Functions docs offer on Premium and Dedicated plans only.
+      linuxFxVersion: isFlexConsumption ? null : 'DOTNET-ISOLATED|${dotnetVersion}'
+      alwaysOn: isFlexConsumption ? null : !isElasticPremium
       minimumElasticInstanceCount: isElasticPremium ? minimumElasticInstanceCount : null
       functionAppScaleLimit: isElasticPremium ? maximumElasticWorkerCount : null
-      use32BitWorkerProcess: false
+      use32BitWorkerProcess: isFlexConsumption ? null : false
+      ftpsState: isFlexConsumption ? null : 'Disabled'
+      healthCheckPath: isFlexConsumption || empty(healthCheckPath) ? null : healthCheckPath
       http20Enabled: true
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       remoteDebuggingEnabled: false
-      healthCheckPath: empty(healthCheckPath) ? null : healthCheckPath
       cors: {
         allowedOrigins: allowedCorsOrigins
         supportCredentials: false
       }
-      appSettings: concat(hostStorageSettings, runtimeSettings, packageSettings, appConfigSettings)
+      appSettings: concat(
+        hostStorageSettings,
+        monitoringAndIdentitySettings,
+        runtimeSettings,
+        packageSettings,
+        appConfigSettings
+      )
     }
   }
 }
 
-// No publishing passwords: deployments authenticate with Microsoft Entra ID.
-resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+// No publishing passwords: deployments authenticate with Microsoft Entra ID. Flex Consumption
+// supports no FTP(S) deployment, so only the SCM policy applies there.
+resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = if (!isFlexConsumption) {
   parent: site
   name: 'ftp'
   properties: {
@@ -283,8 +356,8 @@ output id string = site.id
 @description('Default host name of the Function App.')
 output defaultHostName string = site.properties.defaultHostName
 
-@description('How code reaches the app: zipdeploy (azd deploy) or package-url (infra/deploy-package-url.sh).')
-output deploymentMode string = isElasticPremium ? 'package-url' : 'zipdeploy'
+@description('How code reaches the app: onedeploy (Flex Consumption, azd deploy), zipdeploy (Dedicated, azd deploy) or package-url (Elastic Premium, infra/deploy-package-url.sh).')
+output deploymentMode string = isFlexConsumption ? 'onedeploy' : isElasticPremium ? 'package-url' : 'zipdeploy'
 
 @description('Elastic Premium only: URL of the package blob the app runs from; empty otherwise.')
 output packageUrl string = isElasticPremium ? packageUrl : ''

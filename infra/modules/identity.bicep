@@ -1,6 +1,7 @@
 // User-assigned managed identity used by the Function App for every Azure call it makes:
 // the Functions host (AzureWebJobsStorage), the app's own Table/Queue/Key Vault clients
-// (DefaultAzureCredential with AZURE_CLIENT_ID) and, on Elastic Premium, the package download.
+// (DefaultAzureCredential with AZURE_CLIENT_ID) and the deployment package (Flex Consumption's
+// deployment container, Elastic Premium's package blob).
 
 @description('Name of the user-assigned managed identity.')
 param name string

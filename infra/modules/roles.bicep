@@ -1,10 +1,10 @@
 // Least-privilege data-plane role assignments.
 //
-// The app's managed identity gets what the Functions host and the app need on the storage
-// account (blob leases and keys, queue triggers and timers, table state) and read access to the
-// Key Vault secrets. The deploying user (azd's AZURE_PRINCIPAL_ID) optionally gets the same
-// storage roles, for local runs against the real account, and Secrets Officer on the vault,
-// so it can rotate the Gateway secrets.
+// The app's managed identity gets what the Functions host, the Durable task hub and the app need
+// on the storage account (blobs, queues and tables; on Flex Consumption also the deployment
+// container) and read access to the Key Vault secrets. The deploying user (azd's
+// AZURE_PRINCIPAL_ID) optionally gets the same storage roles, for local runs against the real
+// account, and Secrets Officer on the vault, so it can rotate the Gateway secrets.
 
 @description('Name of the storage account the roles are scoped to.')
 param storageAccountName string
@@ -35,9 +35,12 @@ var roleIds = {
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 }
 
-// Blob Data Owner: the host takes blob leases (singleton/timer locks) and keeps its keys in blobs.
-// Queue Data Contributor covers read, add, update, process and delete of messages, so the
-// narrower Message Processor / Message Sender roles would add nothing.
+// Blob Data Owner: the host takes blob leases and keeps its keys in blobs, the Durable task hub
+// creates its lease containers and blobs, and Flex Consumption writes the deployment package.
+// Queue Data Contributor: the task hub creates and works its control and work-item queues, and the
+// app sends to its outcome queue; the narrower Message Processor / Message Sender roles cannot
+// create queues. Table Data Contributor: the app's tables and the task hub's history and instance
+// tables.
 var storageRoleIds = [
   roleIds.storageBlobDataOwner
   roleIds.storageQueueDataContributor

@@ -1,5 +1,7 @@
 // Storage account shared by the Functions host (AzureWebJobsStorage) and the app's own data:
-// tables for transaction state and the queue of published outcomes (the Durable Task hub creates its own).
+// tables for transaction state and the queue of published outcomes. The Durable task hub creates
+// its own tables, queues and blobs here; the deployment package container is created for Flex
+// Consumption and Elastic Premium.
 // Keys are disabled: every client authenticates with Microsoft Entra ID (managed identity).
 
 @description('Name of the storage account (3-24 lowercase letters and digits, globally unique).')
@@ -28,7 +30,7 @@ param tableNames array
 @description('Queues to create, including the poison queues of the trigger queues.')
 param queueNames array
 
-@description('Blob containers to create, e.g. the package container used by Elastic Premium run-from-package.')
+@description('Blob containers to create, e.g. the deployment package container of Flex Consumption or Elastic Premium.')
 param containerNames array = []
 
 @description('Days deleted blobs and containers stay recoverable.')
