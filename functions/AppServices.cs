@@ -29,6 +29,8 @@ public static class AppServices
         services.AddGatewayClient(configuration.GetSection(GatewayOptions.SectionName));
         services.AddSingleton(TrackerConfiguration.Timings(configuration));
         services.AddSingleton(TrackerConfiguration.Calendar(configuration));
+        services.AddSingleton(TrackingMaintenance.FromConfiguration(configuration));
+        services.TryAddSingleton(new DurableRuntimeClock(TimeProvider.System));
         services.AddSingleton<TrackerEngine>();
 
         services.AddSingleton<GatewaySessions>();

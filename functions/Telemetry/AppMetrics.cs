@@ -10,7 +10,7 @@ public sealed class AppMetrics
 
     private readonly Counter<long> webhooks;
     private readonly Counter<long> transitions;
-    private readonly Counter<long> poisoned;
+    private readonly Gauge<long> stuck;
     private readonly Counter<long> foreignAuthIds;
     private readonly Histogram<double> gatewayLatency;
 
@@ -20,7 +20,7 @@ public sealed class AppMetrics
         var meter = meters.Create(MeterName);
         webhooks = meter.CreateCounter<long>("gateway.webhooks", description: "Gateway webhooks received, by result (accepted, duplicate, or the rejection reason).");
         transitions = meter.CreateCounter<long>("tracker.transitions", description: "Tracker state transitions, by from and to phase.");
-        poisoned = meter.CreateCounter<long>("queue.poisoned", description: "Messages moved to a poison queue after repeated failures.");
+        stuck = meter.CreateGauge<long>("tracker.stuck", description: "Trackings still running past Tracker:StuckAfter, as last counted.");
         foreignAuthIds = meter.CreateCounter<long>("tracker.signals.foreign_auth_id", description: "Webhooks and SDK results naming a smallcaseAuthId other than the one the Gateway confirmed for their transaction, by trigger.");
         gatewayLatency = meter.CreateHistogram<double>("gateway.call.duration", unit: "ms", description: "Gateway API call latency, by operation and outcome.");
     }
@@ -30,7 +30,7 @@ public sealed class AppMetrics
     public void TrackerTransition(string from, string to) =>
         transitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
 
-    public void MessagePoisoned(string function) => poisoned.Add(1, new KeyValuePair<string, object?>("function", function));
+    public void StuckTrackings(long count) => stuck.Record(count);
 
     public void ForeignSmallcaseAuthId(string trigger) => foreignAuthIds.Add(1, new KeyValuePair<string, object?>("trigger", trigger));
 

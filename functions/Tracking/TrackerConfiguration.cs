@@ -26,6 +26,7 @@ public static class TrackerConfiguration
             AfterCloseDelay = section.GetValue(nameof(TrackerTimings.AfterCloseDelay), defaults.AfterCloseDelay),
             RecordRetryInitial = section.GetValue(nameof(TrackerTimings.RecordRetryInitial), defaults.RecordRetryInitial),
             RecordRetryMax = section.GetValue(nameof(TrackerTimings.RecordRetryMax), defaults.RecordRetryMax),
+            LateStart = section.GetValue(nameof(TrackerTimings.LateStart), defaults.LateStart),
         };
         timings.Validate();
         return timings;

@@ -50,6 +50,13 @@ public static class LocalDurableRuntime
         services.AddDurableTaskWorker(builder =>
         {
             builder.UseGrpc(channel);
+            builder.UseVersioning(new DurableTaskWorkerOptions.VersioningOptions
+            {
+                Version = TrackingOrchestration.Version,
+                DefaultVersion = TrackingOrchestration.Version,
+                MatchStrategy = DurableTaskWorkerOptions.VersionMatchStrategy.CurrentOrOlder,
+                FailureStrategy = DurableTaskWorkerOptions.VersionFailureStrategy.Reject,
+            });
             builder.AddTasks(registry => registry
                 .AddActivity<ReadGatewayActivity>(TrackingOrchestration.ReadGatewayActivity)
                 .AddActivity<RecordChangeActivity>(TrackingOrchestration.RecordChangeActivity));
@@ -58,7 +65,7 @@ public static class LocalDurableRuntime
             builder.Services.AddOptions<DurableTaskRegistry>(builder.Name).Configure<TrackerTimings, MarketCalendar, ITrackingObserver>(
                 (registry, timings, calendar, observer) => registry.AddOrchestrator(TrackingOrchestration.Name, new TrackingOrchestration(timings, calendar, observer)));
         });
-        services.AddDurableTaskClient(builder => builder.UseGrpc(channel));
+        services.AddDurableTaskClient(builder => builder.UseGrpc(channel).UseDefaultVersion(TrackingOrchestration.Version));
         return services;
     }
 

@@ -25,6 +25,13 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
     public const string ReadGatewayActivity = "ReadGateway";
     public const string RecordChangeActivity = "RecordTrackerChange";
 
+    /// <summary>
+    /// The orchestration version new instances start at; a worker runs instances of this version or older and rejects
+    /// newer ones, so a deploy never breaks in-flight transactions. The Functions host takes it from host.json
+    /// (<c>durableTask.defaultVersion</c>, kept equal by a test); raise both when the orchestration changes incompatibly.
+    /// </summary>
+    public const string Version = "1.0";
+
     /// <summary>With the default timings: 2 s, 4 s, 8 s ... then every 5 minutes, about an hour in all.</summary>
     public const int RecordAttempts = 18;
 
@@ -35,6 +42,13 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
         var time = new OrchestrationTime(context, input.AppClockOffset);
         var engine = new TrackerEngine(time, timings, calendar);
         var state = input.Initial;
+        if (time.GetUtcNow() - state.CreatedAt > timings.LateStart)
+        {
+            // Signals raised before this first run were dropped by the task hub: read what they would have prompted.
+            var answer = await ReadAsync(context, state, PollTarget.TransactionDetails);
+            state = await ApplyAsync(context, engine, state, answer.ToEvent(state.Version));
+        }
+
         using var wakeUp = new WakeUpTimer(context, time);
         while (!state.Phase.IsTerminal())
         {

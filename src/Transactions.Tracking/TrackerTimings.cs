@@ -39,10 +39,18 @@ public sealed record TrackerTimings
     /// <summary>The longest wait between attempts to save a tracked change.</summary>
     public TimeSpan RecordRetryMax { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A tracking that first runs later than this after its transaction was created (storage failed meanwhile) reads
+    /// the transaction details at once: the task hub drops signals raised on an instance before its first run, so one
+    /// may have been lost. A first run normally comes within a queue polling interval.
+    /// </summary>
+    public TimeSpan LateStart { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         RequireNotNegative(SignalReadDelay);
+        RequirePositive(LateStart);
         RequirePositive(BackoffInitial);
         RequirePositive(PollRetryInitial);
         RequirePositive(RecordRetryInitial);

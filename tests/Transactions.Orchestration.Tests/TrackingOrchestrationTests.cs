@@ -24,6 +24,37 @@ public sealed class TrackingOrchestrationTests
         Assert.Empty(scenario.Context.ActivityCalls);
     }
 
+    [Fact]
+    public void RunAsync_FirstRunWithinLateStart_ReadsNothingBeforeASignal()
+    {
+        var scenario = new Scenario();
+        scenario.Context.Advance(scenario.Timings.LateStart);
+
+        scenario.Start();
+
+        Assert.Empty(scenario.Context.ActivityCalls);
+        Assert.True(scenario.Context.WaitingForSignal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppClockOffsets))]
+    public void RunAsync_FirstRunLaterThanLateStart_ReadsTransactionDetailsAtOnce(TimeSpan appClockOffset)
+    {
+        // Storage was down after the create: the task hub dropped the webhooks raised before this first run.
+        var scenario = new Scenario(appClockOffset: appClockOffset)
+        {
+            TransactionDetails = request => Scenario.Details(request, TransactionStatus.Completed),
+        };
+        scenario.Context.Advance(scenario.Timings.LateStart + TimeSpan.FromSeconds(1));
+
+        scenario.Start();
+
+        Assert.Equal(PollTarget.TransactionDetails, Assert.Single(scenario.Reads).Target);
+        var confirming = Assert.Single(scenario.Recorded);
+        Assert.Equal(TrackerPhase.Confirming, confirming.State.Phase);
+        Assert.Equal([scenario.Now + scenario.Timings.ConfirmDelay], scenario.PendingWakeUps);
+    }
+
     [Theory]
     [MemberData(nameof(AppClockOffsets))]
     public async Task RunAsync_WebhookThenGatewayCompleted_ReadsConfirmsRecordsAndCompletes(TimeSpan appClockOffset)

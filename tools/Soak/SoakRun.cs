@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
-using FunctionApp.Hosting;
 using FunctionApp.Tests.Infrastructure;
 using FunctionApp.Tests.Tracking;
 using FunctionApp.Tracking;

@@ -20,9 +20,9 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal(
             [
-                "CreateSessionToken:httpTrigger", "CreateTransaction:httpTrigger", "GatewayWebhook:httpTrigger", "GetTransaction:httpTrigger",
+                "CountStuckTracking:timerTrigger", "CreateSessionToken:httpTrigger", "CreateTransaction:httpTrigger", "GatewayWebhook:httpTrigger", "GetTransaction:httpTrigger",
                 "Health:httpTrigger", "ListTransactions:httpTrigger", "OutboxSweep:timerTrigger", "PostSdkResult:httpTrigger",
-                "ReadGateway:activityTrigger", "RecordTrackerChange:activityTrigger", "TrackTransaction:orchestrationTrigger",
+                "PurgeFinishedTracking:timerTrigger", "ReadGateway:activityTrigger", "RecordTrackerChange:activityTrigger", "TrackTransaction:orchestrationTrigger",
             ],
             declared);
     }
@@ -51,6 +51,14 @@ public sealed class FunctionsMetadataTests
                 e.Metadata.GetMetadata<HttpFunctionRoute>()!.AuthLevel.ToString()));
 
         Assert.Equal(fromMetadata.Order(StringComparer.Ordinal), served.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void HostJson_DefaultVersion_IsTheOrchestrationVersionTheLocalHostRuns()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")))!;
+
+        Assert.Equal(global::Transactions.Orchestration.TrackingOrchestration.Version, (string?)host["extensions"]!["durableTask"]!["defaultVersion"]);
     }
 
     [Fact]

@@ -48,5 +48,8 @@ public sealed class TrackerSignalLog(DurableTaskClient inner) : DurableTaskClien
 
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => inner.GetAllInstancesAsync(filter);
 
+    public override Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
+        inner.PurgeAllInstancesAsync(filter, options, cancellation);
+
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

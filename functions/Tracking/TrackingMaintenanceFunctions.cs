@@ -1,0 +1,85 @@
+using FunctionApp.Telemetry;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace FunctionApp.Tracking;
+
+/// <summary>
+/// Keeps the task hub healthy: purges the history of finished trackings after <see cref="TrackingMaintenance.PurgeAfter"/>
+/// (the transaction rows keep what the platform shows), and counts trackings still running past
+/// <see cref="TrackingMaintenance.StuckAfter"/> (metric <c>tracker.stuck</c>, and a warning naming a few of them).
+/// </summary>
+public sealed partial class TrackingMaintenanceFunctions(
+    TrackingMaintenance settings, AppMetrics metrics, DurableRuntimeClock runtime, ILogger<TrackingMaintenanceFunctions> logger)
+{
+    /// <summary>How long one purge may run; what is left is purged by the next run.</summary>
+    public static readonly TimeSpan PurgeTimeLimit = TimeSpan.FromMinutes(2);
+
+    private const int StuckNamed = 5;
+
+    [Function("PurgeFinishedTracking")]
+    public async Task PurgeAsync([TimerTrigger("0 17 2 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient tracking, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tracking);
+        var filter = new PurgeInstancesFilter(
+            CreatedFrom: DateTimeOffset.UnixEpoch, // a lower bound, which the local host's task hub server requires
+            CreatedTo: runtime.Time.GetUtcNow() - settings.PurgeAfter,
+            Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated])
+        {
+            Timeout = PurgeTimeLimit,
+        };
+        var result = await tracking.PurgeAllInstancesAsync(filter, cancellationToken);
+        LogPurged(logger, result.PurgedInstanceCount, settings.PurgeAfter, result.IsComplete != false);
+    }
+
+    [Function("CountStuckTracking")]
+    public async Task CountStuckAsync([TimerTrigger("0 */15 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient tracking, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tracking);
+        var query = new OrchestrationQuery(
+            CreatedTo: runtime.Time.GetUtcNow() - settings.StuckAfter,
+            Statuses: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended]);
+        var stuck = new List<string>();
+        await foreach (var instance in tracking.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            stuck.Add(instance.InstanceId);
+        }
+
+        metrics.StuckTrackings(stuck.Count);
+        if (stuck.Count > 0)
+        {
+            LogStuck(logger, stuck.Count, settings.StuckAfter, string.Join(", ", stuck.Take(StuckNamed)));
+        }
+    }
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Purged the history of {Purged} finished trackings older than {PurgeAfter} (complete: {Complete})")]
+    private static partial void LogPurged(ILogger logger, int purged, TimeSpan purgeAfter, bool complete);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "{Count} trackings are still running more than {StuckAfter} after they started, e.g. {TransactionIds}")]
+    private static partial void LogStuck(ILogger logger, int count, TimeSpan stuckAfter, string transactionIds);
+}
+
+/// <summary>
+/// The clock of the Durable runtime's own timestamps (when an instance was created): the system clock, also when the
+/// app runs in a simulated market's time.
+/// </summary>
+public sealed record DurableRuntimeClock(TimeProvider Time);
+
+/// <summary>
+/// <c>Tracker:PurgeAfter</c> (default 30 days) and <c>Tracker:StuckAfter</c> (default 5 days: an AMO order placed before
+/// a long weekend waits for the next session, so a tracking may rightly live several days).
+/// </summary>
+public sealed record TrackingMaintenance(TimeSpan PurgeAfter, TimeSpan StuckAfter)
+{
+    public static TrackingMaintenance FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(TrackerConfiguration.Section);
+        var settings = new TrackingMaintenance(
+            section.GetValue(nameof(PurgeAfter), TimeSpan.FromDays(30)),
+            section.GetValue(nameof(StuckAfter), TimeSpan.FromDays(5)));
+        return settings.PurgeAfter > TimeSpan.Zero && settings.StuckAfter > TimeSpan.Zero
+            ? settings
+            : throw new InvalidOperationException($"{TrackerConfiguration.Section}__PurgeAfter and __StuckAfter must be positive time spans.");
+    }
+}
