@@ -4,7 +4,7 @@ namespace LocalHost;
 
 /// <summary>
 /// Reads <c>local.settings.json</c> the way Functions Core Tools does (its <c>Values</c> become settings, <c>__</c>
-/// meaning a section), so a standalone run and <c>func start</c> share one settings file. Environment variables win.
+/// meaning a section), so the local host and <c>func start</c> share one settings file. Environment variables win.
 /// </summary>
 public static class LocalSettings
 {

@@ -9,7 +9,7 @@ namespace LocalHost.TryIt;
 /// <summary>
 /// The "Try it" page at <c>/try/</c>: a person signs in as a demo user, builds a basket, goes through the simulated
 /// Gateway SDK screens and watches the tracker follow the transaction, all against the app's real API. Local and
-/// standalone runs only: the page mints user tokens and moves the market clock, so it is refused unless the app runs
+/// runs of the local host only: the page mints user tokens and moves the market clock, so it is refused unless the app runs
 /// the embedded Gateway simulator.
 /// </summary>
 public static partial class TryItPage

@@ -52,7 +52,7 @@ public sealed class TryItApp : IAsyncDisposable
         return new TryItApp(app, new Uri(address));
     }
 
-    /// <summary>The settings of a standalone run with the embedded simulator and the page enabled, plus overrides.</summary>
+    /// <summary>The settings of a local run with the embedded simulator and the page enabled, plus overrides.</summary>
     public static Dictionary<string, string?> Settings(AzuriteFixture azurite, DateTimeOffset clockStart, IDictionary<string, string?>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);

@@ -68,7 +68,7 @@ public sealed class StorageStartupTests(AzuriteFixture azurite)
             Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         }
 
-        // Completed needs the webhooks processed from the tracker's queue by the standalone listener.
+        // Completed needs the tracking orchestration to run on the task hub the start did not create beforehand.
         var view = await harness.WaitForStatusAsync("carol", created.TransactionId, "Completed");
         Assert.True(view.GetProperty("final").GetBoolean());
     }

@@ -19,7 +19,7 @@ namespace FunctionApp.Tests.Infrastructure;
 
 /// <summary>
 /// The function app wired as in production but on loopback: real Azurite (through toggleable proxies, so a test can
-/// take storage away), the Gateway simulator in-process, and the app itself in standalone mode on a free port.
+/// take storage away), the Gateway simulator in-process, and the app itself in the local host on a free port.
 /// The app and the simulator share the simulator's clock, so a test that moves the market clock moves the tracker's.
 /// </summary>
 public sealed class AppHarness : IAsyncDisposable

@@ -30,7 +30,7 @@ public sealed class StorageRequestRecorder : HttpPipelinePolicy
 /// <param name="Keyed">The path names an entity (<c>Table(PartitionKey=..,RowKey=..)</c>) or a message.</param>
 public sealed record RecordedRequest(string Method, string Resource, bool IsQueue, bool Keyed, string? IfMatch, int Status)
 {
-    /// <summary>Queue receives (the standalone listener polls) and table queries (the outbox sweep) recur whatever the test does.</summary>
+    /// <summary>Queue receives and table queries (the outbox sweep) recur whatever the test does.</summary>
     public bool IsBackground => Method == "GET" && (IsQueue || !Keyed);
 
     public static RecordedRequest Of(HttpMessage message)

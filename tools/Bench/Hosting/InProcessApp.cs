@@ -16,7 +16,7 @@ namespace Bench.Hosting;
 
 /// <summary>
 /// The function app in this process, wired like the tests' AppHarness: Azurite, the Gateway simulator in-process on
-/// its own port, the app in standalone mode on a free loopback port, one shared (simulated) clock. Every storage
+/// its own port, the app in the local host on a free loopback port, one shared (simulated) clock. Every storage
 /// request and Gateway call of the app is counted.
 /// </summary>
 public sealed class InProcessApp : IAsyncDisposable

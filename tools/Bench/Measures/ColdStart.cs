@@ -6,12 +6,12 @@ using Transactions.Storage;
 namespace Bench.Measures;
 
 /// <summary>Process start to first 2xx health answer, per publish variant, for the function app and the bare baseline.</summary>
-/// <param name="AppMs">The app as <c>run</c> starts it: standalone, with its embedded Gateway simulator, creating missing tables and queues.</param>
+/// <param name="AppMs">The app as <c>run</c> starts it: the local host with its embedded Gateway simulator, creating missing tables and queues.</param>
 /// <param name="DeployedMs">
-/// The app as deployed: the Functions host starts it as a custom handler on the host's port, no simulator, and the
+/// The app as deployed, as near as the local host comes: no simulator (the Gateway elsewhere), and the
 /// tables and queues exist already (the infrastructure creates them; <c>Storage__CreateMissingResources=false</c>).
 /// </param>
-/// <param name="DeployedCreatingMs">The same custom handler creating missing tables and queues at start (the setting's default).</param>
+/// <param name="DeployedCreatingMs">The same, creating missing tables and queues at start (the setting's default).</param>
 public sealed record ColdStartResult(
     PublishVariant Variant,
     IReadOnlyList<double> AppMs,
@@ -42,9 +42,9 @@ public sealed record ColdStartResult(
 /// <summary>
 /// Measure 4: each variant publishes both apps the same way, then starts them in turn (one untimed round first, to
 /// warm the file cache), each as its own process with the same environment: Azurite and the app's settings, which the
-/// baseline ignores. Each round starts the function app three times: as <c>run</c> starts it (standalone, embedded
-/// simulator), as deployed (custom handler on the host's port, the Gateway elsewhere, tables and queues created
-/// beforehand by the bench as the infrastructure creates them), and as that custom handler creating them itself.
+/// baseline ignores. Each round starts the function app three times: as <c>run</c> starts it (embedded simulator),
+/// against a separate Gateway with tables and queues created beforehand by the bench as the infrastructure creates
+/// them, and against it creating them itself. (The isolated worker itself needs the Functions host, not installed here.)
 /// </summary>
 public static class ColdStart
 {

@@ -121,9 +121,9 @@ public static class ResultsReport
 
                 rows.Add(["4", $"Cold start, {result.Variant.Name}, as `run` starts it (embedded simulator): process start to first 2xx on /api/health (median of {result.AppMs.Count})",
                     $"{result.AppMedianMs:0} ms", $"{result.BaselineMedianMs:0} ms bare ASP.NET Core app", $"{result.Ratio:0.00}×", "≤ 1.30×", Verdict(result.Ratio <= 1.3)]);
-                rows.Add(["4", $"Cold start, {result.Variant.Name}, as deployed: the Functions host starts it (custom handler, no simulator), tables and queues created by the infrastructure",
+                rows.Add(["4", $"Cold start, {result.Variant.Name}, local host against a separate Gateway (no simulator), tables and queues created by the infrastructure",
                     $"{result.DeployedMedianMs:0} ms", $"{result.BaselineMedianMs:0} ms", $"{result.DeployedRatio:0.00}×", "≤ 1.30×", Verdict(result.DeployedRatio <= 1.3)]);
-                rows.Add(["4", $"Cold start, {result.Variant.Name}, custom handler creating missing tables and queues at start",
+                rows.Add(["4", $"Cold start, {result.Variant.Name}, local host against a separate Gateway creating missing tables and queues at start",
                     $"{result.DeployedCreatingMedianMs:0} ms", $"{result.BaselineMedianMs:0} ms", $"{result.DeployedCreatingRatio:0.00}×", "≤ 1.30×", Verdict(result.DeployedCreatingRatio <= 1.3)]);
             }
         }
@@ -192,11 +192,11 @@ public static class ResultsReport
         Line(md, "## 4. Cold start");
         Line(md);
         Line(md, "Each variant publishes the function app and the bare baseline the same way; they start in turn as processes with the same " +
-            "environment (Azurite and the app's settings, which the baseline ignores): the app as `run` starts it (standalone, with its embedded Gateway " +
-            "simulator), as deployed (custom handler on the host's port, the Gateway elsewhere, the tables and queues created beforehand as the infrastructure " +
-            "creates them, `Storage__CreateMissingResources=false`) and as that custom handler creating them itself, then the baseline. One untimed round first.");
+            "environment (Azurite and the app's settings, which the baseline ignores): the app as `run` starts it (the local host with its embedded Gateway " +
+            "simulator), against a separate Gateway with the tables and queues created beforehand as the infrastructure " +
+            "creates them (`Storage__CreateMissingResources=false`) and creating them itself, then the baseline. One untimed round first.");
         Line(md);
-        Table(md, ["variant", "app as `run` starts it, median (min–max)", "app as deployed", "custom handler creating its storage", "baseline median (min–max)", "ratios", "app / baseline peak working set"],
+        Table(md, ["variant", "app as `run` starts it, median (min–max)", "app against a separate Gateway", "the same creating its storage", "baseline median (min–max)", "ratios", "app / baseline peak working set"],
             [.. coldStarts.Select(c => c.Error is { } error
                 ? new[] { c.Variant.Name, error, "—", "—", "—", "—", "—" }
                 : [c.Variant.Name, $"{c.AppMedianMs:0} ms ({c.AppMs.Min():0}–{c.AppMs.Max():0})", $"{c.DeployedMedianMs:0} ms ({c.DeployedMs.Min():0}–{c.DeployedMs.Max():0})",
