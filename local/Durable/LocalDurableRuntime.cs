@@ -34,9 +34,7 @@ public static class LocalDurableRuntime
         services.AddSingleton(provider => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             LoggerFactory = provider.GetRequiredService<ILoggerFactory>(),
-            StorageAccountClientProvider = storage.ConnectionString is { Length: > 0 } connectionString
-                ? new StorageAccountClientProvider(connectionString)
-                : new StorageAccountClientProvider(AccountName(storage.QueueServiceUri!), storage.Credential!),
+            StorageAccountClientProvider = ClientProvider(storage, provider.GetService<DurableStorageInstrumentation>()),
             TaskHubName = options.TaskHub,
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
@@ -77,6 +75,32 @@ public static class LocalDurableRuntime
     }
 
     private static string AccountName(Uri serviceUri) => serviceUri.Host.Split('.')[0];
+
+    private static StorageAccountClientProvider ClientProvider(StorageOptions storage, DurableStorageInstrumentation? instrumentation)
+    {
+        if (storage.ConnectionString is not { Length: > 0 } connectionString)
+        {
+            return new StorageAccountClientProvider(AccountName(storage.QueueServiceUri!), storage.Credential!);
+        }
+
+        return instrumentation is null
+            ? new StorageAccountClientProvider(connectionString)
+            : new StorageAccountClientProvider(
+                StorageServiceClientProvider.ForBlob(connectionString, Instrumented(new Azure.Storage.Blobs.BlobClientOptions(), instrumentation)),
+                StorageServiceClientProvider.ForQueue(connectionString, Instrumented(new Azure.Storage.Queues.QueueClientOptions(), instrumentation)),
+                StorageServiceClientProvider.ForTable(connectionString, Instrumented(new Azure.Data.Tables.TableClientOptions(), instrumentation)));
+    }
+
+    private static T Instrumented<T>(T options, DurableStorageInstrumentation instrumentation)
+        where T : Azure.Core.ClientOptions
+    {
+        foreach (var policy in instrumentation.Policies)
+        {
+            options.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerRetry);
+        }
+
+        return options;
+    }
 
     private sealed class ReadGatewayActivity(TrackingActivities activities) : Microsoft.DurableTask.TaskActivity<GatewayReadRequest, GatewayReadResult>
     {

@@ -31,12 +31,13 @@ public sealed class InProcessApp : IAsyncDisposable
 
     private readonly WebApplication app;
 
-    private InProcessApp(WebApplication app, RunningSimulator simulator, Uri baseUri, StorageRequestCounter storage, GatewayCallCounter gateway, TransactionStore probe)
+    private InProcessApp(WebApplication app, RunningSimulator simulator, Uri baseUri, StorageRequestCounter storage, DurableRequestCounter durable, GatewayCallCounter gateway, TransactionStore probe)
     {
         this.app = app;
         Simulator = simulator;
         BaseUri = baseUri;
         Storage = storage;
+        Durable = durable;
         Gateway = gateway;
         Probe = probe;
     }
@@ -48,6 +49,9 @@ public sealed class InProcessApp : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     public StorageRequestCounter Storage { get; }
+
+    /// <summary>The durable runtime's own storage requests (its task hub's tables, queues and blobs).</summary>
+    public DurableRequestCounter Durable { get; }
 
     public GatewayCallCounter Gateway { get; }
 
@@ -79,11 +83,13 @@ public sealed class InProcessApp : IAsyncDisposable
         }
 
         var gateway = new GatewayCallCounter();
+        var durable = new DurableRequestCounter(azurite.BlobPort, azurite.QueuePort);
         var app = LocalHost.LocalHostBuilder.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Services.AddSingleton<TimeProvider>(simulator.Clock);
             builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter>(gateway);
+            builder.Services.AddSingleton(new LocalHost.Durable.DurableStorageInstrumentation([durable]));
         });
 
         // The storage clients are created on first use (at start), so the counting policy is in place for every request.
@@ -101,7 +107,7 @@ public sealed class InProcessApp : IAsyncDisposable
         var probe = new TransactionStore(
             new StorageClients(new StorageOptions { ConnectionString = azurite.ConnectionString, NamePrefix = namePrefix }),
             NullLogger<TransactionStore>.Instance);
-        return new InProcessApp(app, simulator, baseUri, storage, gateway, probe);
+        return new InProcessApp(app, simulator, baseUri, storage, durable, gateway, probe);
     }
 
     public Task<CreatedTransaction> CreateTransactionAsync(HttpClient http, string userId, string securitiesJson, CancellationToken cancellationToken) =>

@@ -20,7 +20,19 @@ public sealed record TransactionCostResult(
     int Background,
     IReadOnlyDictionary<string, int> GatewayCalls,
     TimeSpan RealTime,
-    IReadOnlyList<int> TotalsPerRun);
+    IReadOnlyList<int> TotalsPerRun)
+{
+    /// <summary>The durable runtime's storage requests in the same window (background excluded), by kind.</summary>
+    public IReadOnlyList<(string Kind, int Count)> DurableOperations { get; init; } = [];
+
+    public int DurableTotal => DurableOperations.Sum(o => o.Count);
+
+    /// <summary>Durable idle polls and lease renewals in the window, not counted above.</summary>
+    public int DurableBackground { get; init; }
+
+    /// <summary>Storage requests per minute of the idle host after the runs: the app's own and the durable runtime's.</summary>
+    public (double App, double Durable) IdlePerMinute { get; init; }
+}
 
 /// <summary>
 /// Measures 2 and 3a: a 3-stock market-order basket created through the app, confirmed in the simulator's SDK flow
@@ -35,6 +47,7 @@ public static class TransactionCost
 
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
 
     public static async Task<TransactionCostResult> RunAsync(AzuriteFixture azurite, int runs, CancellationToken cancellationToken)
     {
@@ -52,12 +65,14 @@ public static class TransactionCost
         }
 
         // The breakdown shown is the median run's.
-        return results.OrderBy(r => r.Total).ElementAt(results.Count / 2) with { TotalsPerRun = [.. results.Select(r => r.Total)] };
+        var median = results.OrderBy(r => r.Total + r.DurableTotal).ElementAt(results.Count / 2);
+        return median with { TotalsPerRun = [.. results.Select(r => r.Total + r.DurableTotal)], IdlePerMinute = await IdleAsync(app, cancellationToken) };
     }
 
     private static async Task<TransactionCostResult> RunOnceAsync(InProcessApp app, HttpClient http, string userId, CancellationToken cancellationToken)
     {
         var storageMark = app.Storage.Count;
+        var durableMark = app.Durable.Count;
         var gatewayMark = app.Gateway.Count;
         var started = Stopwatch.GetTimestamp();
 
@@ -70,7 +85,9 @@ public static class TransactionCost
         }
 
         await WaitForQuietAsync(app.Storage, cancellationToken);
+        await WaitForDurableQuietAsync(app.Durable, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started) - Quiet;
+        var durable = app.Durable.Since(durableMark);
         var requests = app.Storage.Since(storageMark);
         var counted = requests.Where(r => !r.IsBackground).ToList();
         var operations = counted
@@ -86,7 +103,45 @@ public static class TransactionCost
             requests.Count - counted.Count,
             app.Gateway.Since(gatewayMark),
             elapsed,
-            []);
+            [])
+        {
+            DurableOperations = [.. durable.Where(r => !r.IsBackground).GroupBy(r => r.Kind, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))],
+            DurableBackground = durable.Count(r => r.IsBackground),
+        };
+    }
+
+    /// <summary>Every storage request of the host over <see cref="IdleWindow"/> with nothing to do, per minute.</summary>
+    private static async Task<(double App, double Durable)> IdleAsync(InProcessApp app, CancellationToken cancellationToken)
+    {
+        var appMark = app.Storage.Count;
+        var durableMark = app.Durable.Count;
+        await Task.Delay(IdleWindow, cancellationToken);
+        var perMinute = TimeSpan.FromMinutes(1) / IdleWindow;
+        return ((app.Storage.Count - appMark) * perMinute, (app.Durable.Count - durableMark) * perMinute);
+    }
+
+    /// <summary>Waits until the durable runtime has sent nothing but idle polls and lease renewals for <see cref="Quiet"/>.</summary>
+    private static async Task WaitForDurableQuietAsync(DurableRequestCounter counter, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(Deadline.TotalSeconds * Stopwatch.Frequency);
+        var mark = counter.Count;
+        var quietSince = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(100, cancellationToken);
+            var recent = counter.Since(mark);
+            mark += recent.Count;
+            if (recent.Any(r => !r.IsBackground))
+            {
+                quietSince = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(quietSince) >= Quiet)
+            {
+                return;
+            }
+        }
+
+        throw new TimeoutException($"The durable runtime kept sending storage requests for {Deadline.TotalSeconds} s.");
     }
 
     private static async Task<TrackedTransaction> WaitForPublishedOutcomeAsync(TransactionStore probe, string transactionId, CancellationToken cancellationToken)
