@@ -27,7 +27,6 @@ public sealed record CpuPerOperation(double AppMs, double AzuriteMs, double Clie
 /// <param name="PeakWorkingSetBytes">The app process's peak resident set (VmHWM) over the max-rate and the latency runs.</param>
 public sealed record IngestModeResult(
     string Mode,
-    bool TrackerInProcess,
     LoadResult BaselineBefore,
     CpuPerOperation BaselineBeforeCpu,
     LoadResult Max,
@@ -83,20 +82,15 @@ public static class Ingest
             Timeout = TimeSpan.FromSeconds(30),
         };
 
-        var modes = new List<IngestModeResult>();
-        foreach (var trackerInProcess in new[] { true })
-        {
-            var mode = "local host (durable tracking in the process)";
-            var max = await OnFreshAzuriteAsync(azurite => MaxRateAsync(azurite, executable, simulator, http, mode, trackerInProcess, settings, log, cancellationToken));
-            var (sends, sendsCpu) = await OnFreshAzuriteAsync(azurite => QueueSendsAsync(azurite, mode, settings, log, cancellationToken));
-            var rate = Math.Max(1, max.App.Rate / 2);
-            var latency = await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, executable, simulator, http, mode, trackerInProcess, rate, settings, log, cancellationToken));
-            modes.Add(new IngestModeResult(
-                mode, trackerInProcess, max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu, sends, sendsCpu,
-                rate, latency.App, latency.Inserts, max.IdleBytes, Math.Max(max.PeakBytes, latency.PeakBytes)));
-        }
-
-        return new IngestResult(settings, modes);
+        const string mode = "local host (durable tracking in the process)";
+        var max = await OnFreshAzuriteAsync(azurite => MaxRateAsync(azurite, executable, simulator, http, mode, settings, log, cancellationToken));
+        var (sends, sendsCpu) = await OnFreshAzuriteAsync(azurite => QueueSendsAsync(azurite, mode, settings, log, cancellationToken));
+        var rate = Math.Max(1, max.App.Rate / 2);
+        var latency = await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, executable, simulator, http, mode, rate, settings, log, cancellationToken));
+        var result = new IngestModeResult(
+            mode, max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu, sends, sendsCpu,
+            rate, latency.App, latency.Inserts, max.IdleBytes, Math.Max(max.PeakBytes, latency.PeakBytes));
+        return new IngestResult(settings, [result]);
     }
 
     private static async Task<T> OnFreshAzuriteAsync<T>(Func<AzuriteFixture, Task<T>> measure)
@@ -119,7 +113,7 @@ public static class Ingest
     private sealed record LatencyRun(LoadResult App, LoadResult Inserts, long PeakBytes);
 
     private static async Task<MaxRun> MaxRateAsync(
-        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, string mode, bool trackerInProcess, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, string mode, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
     {
         var insert = await InsertOperationAsync(azurite, settings, cancellationToken);
         log($"  {mode}: baseline Table inserts (before)...");
@@ -130,7 +124,7 @@ public static class Ingest
         CpuPerOperation cpu;
         long idle;
         long peak;
-        await using (var app = await StartAppAsync(azurite, executable, simulator, trackerInProcess, cancellationToken))
+        await using (var app = await StartAppAsync(azurite, executable, simulator, cancellationToken))
         {
             var post = await PostOperationAsync(app, http, simulator, mode, settings, log, cancellationToken);
             idle = app.PeakWorkingSet;
@@ -147,12 +141,12 @@ public static class Ingest
     }
 
     private static async Task<LatencyRun> LatencyAsync(
-        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, string mode, bool trackerInProcess, double rate, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, string mode, double rate, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
     {
         var insert = await InsertOperationAsync(azurite, settings, cancellationToken);
         LoadResult latency;
         long peak;
-        await using (var app = await StartAppAsync(azurite, executable, simulator, trackerInProcess, cancellationToken))
+        await using (var app = await StartAppAsync(azurite, executable, simulator, cancellationToken))
         {
             var post = await PostOperationAsync(app, http, simulator, mode, settings, log, cancellationToken);
             await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Warmup, post, cancellationToken);
@@ -224,10 +218,9 @@ public static class Ingest
         return sends;
     }
 
-    private static async Task<AppProcess> StartAppAsync(AzuriteFixture azurite, string executable, RunningSimulator simulator, bool trackerInProcess, CancellationToken cancellationToken)
+    private static async Task<AppProcess> StartAppAsync(AzuriteFixture azurite, string executable, RunningSimulator simulator, CancellationToken cancellationToken)
     {
         var port = FreePort.Next();
-        _ = trackerInProcess;
         var environment = ProcessSettings.For(azurite, "benchingest", simulator.BaseUri);
         var app = AppProcess.Start(executable, port, environment);
         try

@@ -60,7 +60,7 @@ public static class TransactionCost
         var results = new List<TransactionCostResult>();
         for (var run = 1; run <= runs; run++)
         {
-            await WaitForQuietAsync(app.Storage, cancellationToken);
+            await WaitForQuietAsync(app, cancellationToken);
             results.Add(await RunOnceAsync(app, http, $"cost-user-{run}", cancellationToken));
         }
 
@@ -84,8 +84,7 @@ public static class TransactionCost
             throw new InvalidOperationException($"The basket ended {final.Phase}, not Completed.");
         }
 
-        await WaitForQuietAsync(app.Storage, cancellationToken);
-        await WaitForDurableQuietAsync(app.Durable, cancellationToken);
+        await WaitForQuietAsync(app, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started) - Quiet;
         var durable = app.Durable.Since(durableMark);
         var requests = app.Storage.Since(storageMark);
@@ -120,30 +119,6 @@ public static class TransactionCost
         return ((app.Storage.Count - appMark) * perMinute, (app.Durable.Count - durableMark) * perMinute);
     }
 
-    /// <summary>Waits until the durable runtime has sent nothing but idle polls and lease renewals for <see cref="Quiet"/>.</summary>
-    private static async Task WaitForDurableQuietAsync(DurableRequestCounter counter, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Deadline.TotalSeconds * Stopwatch.Frequency);
-        var mark = counter.Count;
-        var quietSince = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            await Task.Delay(100, cancellationToken);
-            var recent = counter.Since(mark);
-            mark += recent.Count;
-            if (recent.Any(r => !r.IsBackground))
-            {
-                quietSince = Stopwatch.GetTimestamp();
-            }
-            else if (Stopwatch.GetElapsedTime(quietSince) >= Quiet)
-            {
-                return;
-            }
-        }
-
-        throw new TimeoutException($"The durable runtime kept sending storage requests for {Deadline.TotalSeconds} s.");
-    }
-
     private static async Task<TrackedTransaction> WaitForPublishedOutcomeAsync(TransactionStore probe, string transactionId, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(Deadline.TotalSeconds * Stopwatch.Frequency);
@@ -164,18 +139,21 @@ public static class TransactionCost
         throw new TimeoutException($"Transaction {transactionId} did not reach a published final outcome within {Deadline.TotalSeconds} s.");
     }
 
-    /// <summary>Waits until the app has sent no storage request other than background work for <see cref="Quiet"/>.</summary>
-    public static async Task WaitForQuietAsync(StorageRequestCounter counter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until neither the app nor its durable runtime has sent a storage request other than background work (idle
+    /// polls, sweeps, lease renewals) for <see cref="Quiet"/>.
+    /// </summary>
+    private static async Task WaitForQuietAsync(InProcessApp app, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(Deadline.TotalSeconds * Stopwatch.Frequency);
-        var mark = counter.Count;
+        var (appMark, durableMark) = (app.Storage.Count, app.Durable.Count);
         var quietSince = Stopwatch.GetTimestamp();
         while (Stopwatch.GetTimestamp() < deadline)
         {
             await Task.Delay(100, cancellationToken);
-            var recent = counter.Since(mark);
-            mark += recent.Count;
-            if (recent.Any(r => !r.IsBackground))
+            var (appRecent, durableRecent) = (app.Storage.Since(appMark), app.Durable.Since(durableMark));
+            (appMark, durableMark) = (appMark + appRecent.Count, durableMark + durableRecent.Count);
+            if (appRecent.Any(r => !r.IsBackground) || durableRecent.Any(r => !r.IsBackground))
             {
                 quietSince = Stopwatch.GetTimestamp();
             }
