@@ -70,7 +70,7 @@ try
     if (options.Runs("cost"))
     {
         Console.WriteLine("2 and 3. Storage requests and Gateway calls per transaction");
-        cost = await TransactionCost.RunAsync(azurite, options.CostRuns, ct);
+        cost = await TransactionCost.RunAsync(azurite, BenchOptions.CostRuns, options.Acknowledgements, options.IdleWindow, Console.WriteLine, ct);
     }
 
     loads.Add(("end", MachineInfo.LoadAverage()));

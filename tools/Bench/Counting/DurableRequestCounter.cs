@@ -1,20 +1,25 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
 namespace Bench.Counting;
 
 /// <summary>One storage request of the durable runtime (the task hub's tables, queues and blobs).</summary>
-/// <param name="Kind">e.g. "queue send", "queue receive", "queue idle receive", "table batch", "blob lease".</param>
+/// <param name="Kind">e.g. "queue send", "queue receive", "queue idle receive", "History batch", "Instances write", "partition lease".</param>
 /// <param name="IsBackground">Work that recurs with time whatever the transactions do: queue receives that find nothing, partition lease renewals.</param>
-public sealed record DurableRequest(string Kind, bool IsBackground);
+public sealed record DurableRequest(string Kind, bool IsBackground)
+{
+    public bool IsWrite => !IsBackground && !Kind.Contains("read", StringComparison.Ordinal) && !Kind.Contains("receive", StringComparison.Ordinal);
+}
 
 /// <summary>
 /// Counts the durable runtime's storage requests (added through <c>DurableStorageInstrumentation</c>), by service and
-/// kind, telling apart the background ones (idle polls, leases) that cost per minute, not per transaction.
+/// kind, telling apart the background ones (idle polls, partition leases) that cost per minute, not per transaction.
 /// </summary>
 public sealed class DurableRequestCounter(int blobPort, int queuePort) : HttpPipelinePolicy
 {
+    private static readonly string[] Tables = ["History", "Instances", "Partitions"];
     private readonly ConcurrentQueue<DurableRequest> requests = new();
 
     public int Count => requests.Count;
@@ -23,17 +28,33 @@ public sealed class DurableRequestCounter(int blobPort, int queuePort) : HttpPip
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        var batchTable = BatchTable(message);
         ProcessNext(message, pipeline);
-        requests.Enqueue(Classify(message));
+        requests.Enqueue(Classify(message, batchTable));
     }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        var batchTable = BatchTable(message);
         await ProcessNextAsync(message, pipeline);
-        requests.Enqueue(Classify(message));
+        requests.Enqueue(Classify(message, batchTable));
     }
 
-    private DurableRequest Classify(HttpMessage message)
+    /// <summary>The task hub table an entity-group transaction writes, read from its body before it is sent.</summary>
+    private static string? BatchTable(HttpMessage message)
+    {
+        if (!message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) || message.Request.Content is null)
+        {
+            return null;
+        }
+
+        using var body = new MemoryStream();
+        message.Request.Content.WriteTo(body, CancellationToken.None);
+        var text = Encoding.UTF8.GetString(body.ToArray());
+        return Tables.FirstOrDefault(t => text.Contains(t + "(", StringComparison.Ordinal) || text.Contains(t + " ", StringComparison.Ordinal)) ?? "table";
+    }
+
+    private DurableRequest Classify(HttpMessage message, string? batchTable)
     {
         var uri = message.Request.Uri.ToUri();
         var method = message.Request.Method.Method;
@@ -55,13 +76,21 @@ public sealed class DurableRequestCounter(int blobPort, int queuePort) : HttpPip
             return new DurableRequest(method switch { "POST" => "queue send", "DELETE" => "queue delete", "PUT" => "queue update", _ => $"queue {method}" }, false);
         }
 
-        var kind = method switch
+        if (batchTable is not null)
         {
-            "GET" => "table read or query",
-            "POST" when uri.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal) => "table batch",
-            "POST" => "table insert",
-            _ => "table write",
-        };
-        return new DurableRequest(kind, false);
+            return new DurableRequest($"{batchTable} batch", false);
+        }
+
+        // Azurite's path style: /<account>/<hub><Table>[(keys)].
+        var segments = Uri.UnescapeDataString(uri.AbsolutePath).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var resource = segments.Length > 1 ? segments[1].Split('(')[0] : string.Empty;
+        var table = Tables.FirstOrDefault(t => resource.EndsWith(t, StringComparison.Ordinal)) ?? "table";
+        if (table == "Partitions")
+        {
+            // The table partition manager's lease reads and renewals.
+            return new DurableRequest("partition lease", true);
+        }
+
+        return new DurableRequest(method switch { "GET" => $"{table} read", "POST" => $"{table} insert", _ => $"{table} write" }, false);
     }
 }

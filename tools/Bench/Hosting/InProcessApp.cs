@@ -58,6 +58,11 @@ public sealed class InProcessApp : IAsyncDisposable
     /// <summary>Reads the app's transaction rows through clients of its own, so the bench's reads are not counted.</summary>
     public TransactionStore Probe { get; }
 
+    public string StorageConnectionString { get; private init; } = string.Empty;
+
+    /// <summary>The durable runtime's task hub name.</summary>
+    public string TaskHub => app.Services.GetRequiredService<LocalHost.Durable.DurableRuntimeOptions>().TaskHub;
+
     /// <param name="settings">Overrides of the app settings (e.g. tracker timings).</param>
     /// <param name="simulatorOptions">The simulator's options; its secrets are always the bench's.</param>
     public static async Task<InProcessApp> StartAsync(
@@ -74,7 +79,6 @@ public sealed class InProcessApp : IAsyncDisposable
             ["Gateway:Secret"] = Secret,
             ["Gateway:ApiSecret"] = ApiSecret,
             ["UserAuth:DevelopmentSigningKey"] = UserSigningKey,
-            ["Durable:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings)
@@ -107,7 +111,7 @@ public sealed class InProcessApp : IAsyncDisposable
         var probe = new TransactionStore(
             new StorageClients(new StorageOptions { ConnectionString = azurite.ConnectionString, NamePrefix = namePrefix }),
             NullLogger<TransactionStore>.Instance);
-        return new InProcessApp(app, simulator, baseUri, storage, durable, gateway, probe);
+        return new InProcessApp(app, simulator, baseUri, storage, durable, gateway, probe) { StorageConnectionString = azurite.ConnectionString };
     }
 
     public Task<CreatedTransaction> CreateTransactionAsync(HttpClient http, string userId, string securitiesJson, CancellationToken cancellationToken) =>

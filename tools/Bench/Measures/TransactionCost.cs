@@ -1,43 +1,72 @@
 using System.Diagnostics;
-using Bench.Counting;
+using System.Net.Http.Headers;
+using Azure.Data.Tables;
 using Bench.Hosting;
 using Gateway.Simulator;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using TestSupport;
 using Transactions.Storage;
 using Transactions.Tracking;
 
 namespace Bench.Measures;
 
-/// <summary>What one tracked transaction cost: storage requests by operation and Gateway calls by API.</summary>
-/// <param name="Operations">Storage requests of the whole flow (background work excluded), by operation, in first-seen order.</param>
+/// <summary>What one tracked basket cost: storage requests by operation, the task hub's by kind, and Gateway calls by API.</summary>
+/// <param name="Operations">The app's own storage requests of the whole flow (background work excluded), by operation, in first-seen order.</param>
 /// <param name="StateVersions">The tracker state's version when the outcome was published: one per state change.</param>
-public sealed record TransactionCostResult(
+/// <param name="DurableOperations">The durable runtime's storage requests in the same window (background excluded), by kind.</param>
+/// <param name="DurableBackground">Durable idle polls and partition lease requests in the window, not counted above.</param>
+/// <param name="HistoryRows">Rows of the orchestration's history when it completed; <paramref name="RowsAfterPurge"/>: its History and Instances rows after a purge.</param>
+public sealed record BasketCost(
     IReadOnlyList<(string Operation, int Count)> Operations,
-    int Total,
     int Writes,
     int StateRowWrites,
     long StateVersions,
     int Background,
+    IReadOnlyList<(string Kind, int Count)> DurableOperations,
+    int DurableBackground,
     IReadOnlyDictionary<string, int> GatewayCalls,
     TimeSpan RealTime,
-    IReadOnlyList<int> TotalsPerRun)
+    int HistoryRows,
+    int RowsAfterPurge)
 {
-    /// <summary>The durable runtime's storage requests in the same window (background excluded), by kind.</summary>
-    public IReadOnlyList<(string Kind, int Count)> DurableOperations { get; init; } = [];
+    public int AppTotal => Operations.Sum(o => o.Count);
 
     public int DurableTotal => DurableOperations.Sum(o => o.Count);
 
-    /// <summary>Durable idle polls and lease renewals in the window, not counted above.</summary>
-    public int DurableBackground { get; init; }
+    public int Total => AppTotal + DurableTotal;
+}
 
-    /// <summary>Storage requests per minute of the idle host after the runs: the app's own and the durable runtime's.</summary>
-    public (double App, double Durable) IdlePerMinute { get; init; }
+/// <summary>The storage requests sent while one signed webhook was being acknowledged (from the POST to its 2xx), the app's and the task hub's.</summary>
+public sealed record AcknowledgementCost(IReadOnlyList<(string Request, bool IsWrite)> Requests)
+{
+    public int Writes => Requests.Count(r => r.IsWrite);
+}
+
+/// <summary>Measure 2 for one set of task hub settings: the baskets, the idle host, the webhook acknowledgements.</summary>
+public sealed record SettingsCost(DurableSettings Settings, IReadOnlyList<BasketCost> Runs, double IdleAppPerMinute, double IdleDurablePerMinute, IReadOnlyList<AcknowledgementCost> Acknowledgements)
+{
+    /// <summary>The run with the median total: the one whose breakdown is shown.</summary>
+    public BasketCost Median => Runs.OrderBy(r => r.Total).ElementAt(Runs.Count / 2);
+
+    public double IdlePerMinute => IdleAppPerMinute + IdleDurablePerMinute;
+}
+
+/// <summary>The app on its deployed task hub settings against Durable's defaults, measured in turn in the same run.</summary>
+public sealed record TransactionCostResult(SettingsCost App, SettingsCost Defaults, TimeSpan IdleWindow)
+{
+    public double BasketRatio => (double)App.Median.Total / Defaults.Median.Total;
+
+    public double IdleRatio => App.IdlePerMinute / Defaults.IdlePerMinute;
 }
 
 /// <summary>
-/// Measures 2 and 3a: a 3-stock market-order basket created through the app, confirmed in the simulator's SDK flow
-/// in market hours, tracked over its placed and completed webhooks and the confirming order-details read until the
-/// outcome is published. Every storage request and Gateway call of the app in that window is counted.
+/// Measures 2 and 3: a 3-stock market-order basket created through the app, confirmed in the simulator's SDK flow in
+/// market hours, tracked over its placed and completed webhooks and the confirming order-details read until the
+/// outcome is published; every storage request (the app's and its task hub's) and Gateway call in that window is
+/// counted. Two hosts run side by side on the same Azurite, one on the deployed task hub settings and one on Durable's
+/// defaults, and the runs alternate between them. Then both sit idle for the same window, and each acknowledges a few
+/// webhooks one at a time on a quiet system.
 /// </summary>
 public static class TransactionCost
 {
@@ -46,30 +75,56 @@ public static class TransactionCost
         """;
 
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1.5);
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public static async Task<TransactionCostResult> RunAsync(AzuriteFixture azurite, int runs, CancellationToken cancellationToken)
+    public static async Task<TransactionCostResult> RunAsync(AzuriteFixture azurite, int runs, int acknowledgements, TimeSpan idleWindow, Action<string> log, CancellationToken cancellationToken)
     {
-        // Production timings except the settle delay before the confirming read (15 s), which only changes when it happens.
-        var settings = new Dictionary<string, string?> { ["Tracker:ConfirmDelay"] = "00:00:01" };
-        await using var app = await InProcessApp.StartAsync(
-            azurite, "benchcost", settings, new SimulatorOptions { ClockStart = InProcessApp.MarketHours }, cancellationToken);
+        ArgumentNullException.ThrowIfNull(log);
+        var deployed = DurableSettings.AsDeployed();
+        await using var app = await StartAsync(azurite, "benchcost", deployed, cancellationToken);
+        await using var defaults = await StartAsync(azurite, "benchdefault", DurableSettings.Defaults, cancellationToken);
+        var hosts = new[] { (Settings: deployed, Host: app, Runs: new List<BasketCost>()), (Settings: DurableSettings.Defaults, Host: defaults, Runs: new List<BasketCost>()) };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
-        var results = new List<TransactionCostResult>();
         for (var run = 1; run <= runs; run++)
         {
-            await WaitForQuietAsync(app, cancellationToken);
-            results.Add(await RunOnceAsync(app, http, $"cost-user-{run}", cancellationToken));
+            foreach (var (settings, host, results) in hosts)
+            {
+                await WaitForQuietAsync(host, cancellationToken);
+                var basket = await RunOnceAsync(host, http, $"cost-user-{run}", cancellationToken);
+                log($"  {settings.Name}, run {run}: {basket.Total} requests ({basket.AppTotal} app + {basket.DurableTotal} task hub), {basket.RealTime.TotalSeconds:0.0} s");
+                results.Add(basket);
+            }
         }
 
-        // The breakdown shown is the median run's.
-        var median = results.OrderBy(r => r.Total + r.DurableTotal).ElementAt(results.Count / 2);
-        return median with { TotalsPerRun = [.. results.Select(r => r.Total + r.DurableTotal)], IdlePerMinute = await IdleAsync(app, cancellationToken) };
+        log($"  both hosts idle for {idleWindow.TotalSeconds:0} s...");
+        var marks = hosts.Select(h => (h.Host.Storage.Count, h.Host.Durable.Count)).ToArray();
+        await Task.Delay(idleWindow, cancellationToken);
+        var perMinute = TimeSpan.FromMinutes(1) / idleWindow;
+
+        var costs = new List<SettingsCost>();
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            var (settings, host, results) = hosts[i];
+            var idleApp = (host.Storage.Count - marks[i].Item1) * perMinute;
+            var idleDurable = (host.Durable.Count - marks[i].Item2) * perMinute;
+            var acks = await AcknowledgementsAsync(host, http, acknowledgements, cancellationToken);
+            log($"  {settings.Name}: idle {idleApp + idleDurable:0} requests/min; acknowledgement writes {string.Join(", ", acks.Select(a => a.Writes))}");
+            costs.Add(new SettingsCost(settings, results, idleApp, idleDurable, acks));
+        }
+
+        return new TransactionCostResult(costs[0], costs[1], idleWindow);
     }
 
-    private static async Task<TransactionCostResult> RunOnceAsync(InProcessApp app, HttpClient http, string userId, CancellationToken cancellationToken)
+    private static Task<InProcessApp> StartAsync(AzuriteFixture azurite, string namePrefix, DurableSettings durable, CancellationToken cancellationToken)
+    {
+        // Production timings except the settle delay before the confirming read (15 s), which only changes when it happens.
+        var settings = new Dictionary<string, string?>(durable.AsConfiguration()) { ["Tracker:ConfirmDelay"] = "00:00:01" };
+        return InProcessApp.StartAsync(azurite, namePrefix, settings, new SimulatorOptions { ClockStart = InProcessApp.MarketHours }, cancellationToken);
+    }
+
+    private static async Task<BasketCost> RunOnceAsync(InProcessApp app, HttpClient http, string userId, CancellationToken cancellationToken)
     {
         var storageMark = app.Storage.Count;
         var durableMark = app.Durable.Count;
@@ -89,34 +144,77 @@ public static class TransactionCost
         var durable = app.Durable.Since(durableMark);
         var requests = app.Storage.Since(storageMark);
         var counted = requests.Where(r => !r.IsBackground).ToList();
-        var operations = counted
-            .GroupBy(r => r.Operation, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.Count()))
-            .ToList();
-        return new TransactionCostResult(
-            operations,
-            counted.Count,
+        var gatewayCalls = app.Gateway.Since(gatewayMark);
+        var historyRows = await CountHistoryRowsAsync(app, created.TransactionId, cancellationToken);
+        await app.Services.GetRequiredService<DurableTaskClient>().PurgeInstanceAsync(created.TransactionId, cancellationToken);
+        var afterPurge = await CountHistoryRowsAsync(app, created.TransactionId, cancellationToken) + await CountInstanceRowsAsync(app, created.TransactionId, cancellationToken);
+        return new BasketCost(
+            [.. counted.GroupBy(r => r.Operation, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))],
             counted.Count(r => r.IsWrite),
             counted.Count(r => r.WritesTransactionRow),
             final.Version,
             requests.Count - counted.Count,
-            app.Gateway.Since(gatewayMark),
+            [.. durable.Where(r => !r.IsBackground).GroupBy(r => r.Kind, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))],
+            durable.Count(r => r.IsBackground),
+            gatewayCalls,
             elapsed,
-            [])
-        {
-            DurableOperations = [.. durable.Where(r => !r.IsBackground).GroupBy(r => r.Kind, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))],
-            DurableBackground = durable.Count(r => r.IsBackground),
-        };
+            historyRows,
+            afterPurge);
     }
 
-    /// <summary>Every storage request of the host over <see cref="IdleWindow"/> with nothing to do, per minute.</summary>
-    private static async Task<(double App, double Durable)> IdleAsync(InProcessApp app, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a transaction (left unconfirmed: its tracking waits for signals), then posts signed webhooks for it one at
+    /// a time, each on a quiet system, recording the storage requests sent until its 2xx came back. The tracking's own
+    /// reaction starts after the signal's queue message is sent, so it shows up here only as reads, if at all.
+    /// </summary>
+    private static async Task<IReadOnlyList<AcknowledgementCost>> AcknowledgementsAsync(InProcessApp app, HttpClient http, int count, CancellationToken cancellationToken)
     {
-        var appMark = app.Storage.Count;
-        var durableMark = app.Durable.Count;
-        await Task.Delay(IdleWindow, cancellationToken);
-        var perMinute = TimeSpan.FromMinutes(1) / IdleWindow;
-        return ((app.Storage.Count - appMark) * perMinute, (app.Durable.Count - durableMark) * perMinute);
+        var created = await app.CreateTransactionAsync(http, "ack-user", Basket, cancellationToken);
+        var notes = app.Simulator.Simulation.GetTruth(created.TransactionId)?.Notes
+            ?? throw new InvalidOperationException($"The simulator does not know {created.TransactionId}.");
+        var bodies = new WebhookBodies([new WebhookTarget(created.TransactionId, notes, WebhookBodies.NewAuthId())], InProcessApp.ApiSecret, app.Simulator.Clock);
+        var webhookUri = new Uri(app.BaseUri, $"/api/{InProcessApp.WebhookRoute}");
+        var results = new List<AcknowledgementCost>();
+        for (var i = 0; i < count; i++)
+        {
+            await WaitForQuietAsync(app, cancellationToken);
+            var (storageMark, durableMark) = (app.Storage.Count, app.Durable.Count);
+            using var content = new ByteArrayContent(bodies.Body(i));
+            content.Headers.ContentType = Json;
+            using var response = await http.PostAsync(webhookUri, content, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Webhook {i} was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+
+            results.Add(new AcknowledgementCost(
+            [
+                .. app.Storage.Since(storageMark).Where(r => !r.IsBackground).Select(r => ($"app: {r.Operation}", r.IsWrite)),
+                .. app.Durable.Since(durableMark).Where(r => !r.IsBackground).Select(r => ($"task hub: {r.Kind}", r.IsWrite)),
+            ]));
+        }
+
+        await WaitForQuietAsync(app, cancellationToken);
+        return results;
+    }
+
+    private static Task<int> CountHistoryRowsAsync(InProcessApp app, string instanceId, CancellationToken cancellationToken) =>
+        CountRowsAsync(app, "History", instanceId, cancellationToken);
+
+    private static Task<int> CountInstanceRowsAsync(InProcessApp app, string instanceId, CancellationToken cancellationToken) =>
+        CountRowsAsync(app, "Instances", instanceId, cancellationToken);
+
+    /// <summary>Rows of one instance in a task hub table, read with a client of the bench's own (not counted).</summary>
+    private static async Task<int> CountRowsAsync(InProcessApp app, string table, string instanceId, CancellationToken cancellationToken)
+    {
+        var client = new TableClient(app.StorageConnectionString, app.TaskHub + table);
+        var rows = 0;
+        await foreach (var _ in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            rows++;
+        }
+
+        return rows;
     }
 
     private static async Task<TrackedTransaction> WaitForPublishedOutcomeAsync(TransactionStore probe, string transactionId, CancellationToken cancellationToken)
@@ -136,12 +234,12 @@ public static class TransactionCost
             await Task.Delay(100, cancellationToken);
         }
 
-        throw new TimeoutException($"Transaction {transactionId} did not reach a published final outcome within {Deadline.TotalSeconds} s.");
+        throw new TimeoutException($"Transaction {transactionId} did not reach a published final outcome within {Deadline.TotalMinutes:0} min.");
     }
 
     /// <summary>
     /// Waits until neither the app nor its durable runtime has sent a storage request other than background work (idle
-    /// polls, sweeps, lease renewals) for <see cref="Quiet"/>.
+    /// polls, sweeps, partition leases) for <see cref="Quiet"/>.
     /// </summary>
     private static async Task WaitForQuietAsync(InProcessApp app, CancellationToken cancellationToken)
     {
@@ -163,6 +261,6 @@ public static class TransactionCost
             }
         }
 
-        throw new TimeoutException($"The app kept sending storage requests for {Deadline.TotalSeconds} s.");
+        throw new TimeoutException($"The app kept sending storage requests for {Deadline.TotalMinutes:0} min.");
     }
 }
