@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.Client.Orders;
 using Gateway.Simulator.Clock;
 using Gateway.Simulator.Engine;
@@ -40,19 +41,113 @@ public sealed class MarketCalendarTests
 
 public sealed class PriceBookTests
 {
-    [Fact]
-    public void PriceOf_SameTicker_SamePriceOnTheTickWithinRange()
-    {
-        var prices = new[] { "RELIANCE", "ITC", "INFY", "M&M", "NIFTYBEES" }.Select(PriceBook.PriceOf).ToList();
+    /// <summary>Every ticker the simulator's tests, the Try-it page, the demo, the soak and the bench trade.</summary>
+    private static readonly string[] TickersInUse =
+    [
+        "RELIANCE", "ITC", "TCS", "INFY", "HDFCBANK", "ICICIBANK", "SBIN", "LT", "AXISBANK", "WIPRO", "MARUTI", "ONGC",
+        "NTPC", "M&M", "NIFTYBEES", "GOLDBEES", "BANKBEES", "EMBASSY", "MINDSPACE", "PGINVIT", "INDIGRID",
+    ];
 
-        Assert.Equal(PriceBook.PriceOf("RELIANCE"), prices[0]);
+    private static readonly string[] OrderKeys = [.. Enumerable.Range(1, 400).Select(i => (1_100_000_000_000_000L + i).ToString(CultureInfo.InvariantCulture))];
+
+    [Theory]
+    [InlineData("RELIANCE", InstrumentKind.Stock, 1_200, 1_800)]
+    [InlineData("ITC", InstrumentKind.Stock, 350, 480)]
+    [InlineData("INFY", InstrumentKind.Stock, 1_300, 1_800)]
+    [InlineData("TCS", InstrumentKind.Stock, 2_800, 3_600)]
+    [InlineData("HDFCBANK", InstrumentKind.Stock, 850, 1_100)]
+    [InlineData("M&M", InstrumentKind.Stock, 3_000, 4_200)]
+    [InlineData("NIFTYBEES", InstrumentKind.Etf, 250, 320)]
+    [InlineData("GOLDBEES", InstrumentKind.Etf, 80, 120)]
+    [InlineData("EMBASSY", InstrumentKind.Reit, 350, 450)]
+    [InlineData("MINDSPACE", InstrumentKind.Reit, 380, 500)]
+    [InlineData("INDIGRID", InstrumentKind.Invit, 140, 180)]
+    [InlineData("PGINVIT", InstrumentKind.Invit, 75, 105)]
+    public void ReferencePriceOf_PoolTicker_IsTheTablePriceOfTheRightOrder(string ticker, InstrumentKind kind, int low, int high)
+    {
+        var instrument = PriceBook.Find(ticker);
+
+        Assert.NotNull(instrument);
+        Assert.Equal(kind, instrument.Kind);
+        Assert.Equal(instrument.ReferencePrice, PriceBook.ReferencePriceOf(ticker));
+        Assert.InRange(PriceBook.ReferencePriceOf(ticker), low, high);
+    }
+
+    [Fact]
+    public void Pool_EveryTickerInUse_IsInThePoolOnceOnTheTick()
+    {
+        Assert.All(TickersInUse, ticker => Assert.NotNull(PriceBook.Find(ticker)));
+        Assert.Equal(PriceBook.Pool.Count, PriceBook.Pool.Select(i => i.Ticker).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(PriceBook.Pool, instrument =>
+        {
+            Assert.True(instrument.ReferencePrice > 0m, instrument.Ticker);
+            Assert.Equal(0m, instrument.ReferencePrice % PriceBook.TickSize);
+        });
+        Assert.Equal(Enum.GetValues<InstrumentKind>(), PriceBook.Pool.Select(i => i.Kind).Distinct().Order());
+    }
+
+    [Fact]
+    public void Find_TickerInAnotherCase_NotInThePool() => Assert.Null(PriceBook.Find("reliance"));
+
+    [Fact]
+    public void ReferencePriceOf_TickerOutsideThePool_SameBelievablePriceEveryTime()
+    {
+        var tickers = Enumerable.Range(0, 600).Select(i => $"SYM{i}").ToList();
+
+        var prices = tickers.Select(PriceBook.ReferencePriceOf).ToList();
+
+        Assert.All(tickers, ticker => Assert.Null(PriceBook.Find(ticker)));
+        Assert.Equal(prices, tickers.Select(PriceBook.ReferencePriceOf));
         Assert.All(prices, price =>
         {
-            Assert.InRange(price, 100m, 5000m);
+            Assert.InRange(price, PriceBook.FallbackMinimum, PriceBook.FallbackMaximum);
             Assert.Equal(0m, price % PriceBook.TickSize);
         });
-        Assert.True(prices.Distinct().Count() > 1);
+
+        // Spread over the whole range on a log scale: every doubling from 50 INR gets a fair share.
+        Assert.All(new[] { (50m, 100m), (100m, 200m), (200m, 400m), (400m, 800m), (800m, 1_600m), (1_600m, 3_000m) }, range =>
+            Assert.InRange(prices.Count(p => p >= range.Item1 && p <= range.Item2), 60, 140));
+        Assert.True(prices.Distinct().Count() > 550);
     }
+
+    [Theory]
+    [InlineData("RELIANCE")]
+    [InlineData("MARUTI")]
+    [InlineData("IRBINVIT")]
+    [InlineData("NOTINTHEPOOL")]
+    public void FillPrice_ManyOrders_WithinOnePercentOnTheTickAndSpreadBothWays(string ticker)
+    {
+        var reference = PriceBook.ReferencePriceOf(ticker);
+
+        var fills = OrderKeys.Select(key => PriceBook.FillPrice(ticker, key)).ToList();
+
+        Assert.All(fills, fill =>
+        {
+            Assert.InRange(fill, reference * (1 - PriceBook.Band), reference * (1 + PriceBook.Band));
+            Assert.Equal(0m, fill % PriceBook.TickSize);
+        });
+        Assert.Contains(fills, fill => fill < reference);
+        Assert.Contains(fills, fill => fill > reference);
+        Assert.Contains(fills, fill => fill < reference * (1 - (PriceBook.Band / 2)));
+        Assert.Contains(fills, fill => fill > reference * (1 + (PriceBook.Band / 2)));
+        Assert.True(fills.Distinct().Count() > 20);
+    }
+
+    /// <summary>
+    /// Pinned prices: the same order fills at the same price in every process and on every platform (a per-process
+    /// hash such as <see cref="string.GetHashCode()"/> would pass a same-process check and still break this).
+    /// </summary>
+    [Theory]
+    [InlineData("ITC", "1100000000000001", "402.65")]
+    [InlineData("ITC", "1100000000000002", "406.15")]
+    [InlineData("RELIANCE", "1100000000000001", "1509.15")]
+    [InlineData("NOTINTHEPOOL", "1100000000000001", "988.70")]
+    public void FillPrice_PinnedOrder_SamePriceInEveryRun(string ticker, string orderKey, string expected) =>
+        Assert.Equal(decimal.Parse(expected, CultureInfo.InvariantCulture), PriceBook.FillPrice(ticker, orderKey));
+
+    [Fact]
+    public void ReferencePriceOf_PinnedTickerOutsideThePool_SamePriceInEveryRun() =>
+        Assert.Equal(992.40m, PriceBook.ReferencePriceOf("NOTINTHEPOOL"));
 }
 
 public sealed class BatchRulesTests

@@ -109,6 +109,51 @@ public sealed class InSessionOutcomeTests : SimulatorTestBase
     private static readonly DateTimeOffset FridayClose = Ist(2026, 11, 27, 15, 30);
 
     [Fact]
+    public async Task Fill_PoolTickers_WithinOnePercentOfTheReferenceAndRepeatedByAFreshSimulator()
+    {
+        var basket = new[] { Buy("RELIANCE", 3), Sell("ITC", 40), Buy("NIFTYBEES", 25), Buy("EMBASSY", 10), Sell("PGINVIT", 100) };
+
+        var first = (await Sim.CompleteFlowAsync(await Sim.CreateAsync(basket))).OrderBatches.Single();
+        var second = (await Sim.CompleteFlowAsync(await Sim.CreateAsync(basket))).OrderBatches.Single();
+        await using var fresh = await TestSimulator.StartAsync();
+        var again = (await fresh.CompleteFlowAsync(await fresh.CreateAsync(basket))).OrderBatches.Single();
+
+        Assert.All(first.Orders.Concat(second.Orders), order =>
+        {
+            var reference = PriceBook.Find(order.Tradingsymbol)!.ReferencePrice;
+            Assert.InRange(order.AveragePrice, reference * (1 - PriceBook.Band), reference * (1 + PriceBook.Band));
+            Assert.Equal(0m, order.AveragePrice % PriceBook.TickSize);
+        });
+        Assert.Equal(
+            first.Orders.Where(o => o.TransactionType == TradeType.Buy).Sum(o => o.Quantity * o.AveragePrice),
+            first.BuyAmount);
+        Assert.Equal(
+            first.Orders.Where(o => o.TransactionType == TradeType.Sell).Sum(o => o.Quantity * o.AveragePrice),
+            first.SellAmount);
+
+        // Each order has its own price; the same orders in the same sequence get the same prices.
+        Assert.NotEqual(first.Orders.Select(o => o.AveragePrice), second.Orders.Select(o => o.AveragePrice));
+        Assert.Equal(first.Orders.Select(o => (o.ExchangeOrderId, o.AveragePrice)), again.Orders.Select(o => (o.ExchangeOrderId, o.AveragePrice)));
+    }
+
+    [Fact]
+    public async Task Fill_ScenarioPrice_WinsOverTheReference()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 4), Sell("ITC", 3));
+        await Sim.SetScenarioAsync(id, new Scenario
+        {
+            Outcomes = new Dictionary<string, OrderOutcome> { ["RELIANCE"] = new() { Price = 2_000.05m } },
+        });
+
+        var batch = (await Sim.CompleteFlowAsync(id)).OrderBatches.Single();
+
+        Assert.Equal(2_000.05m, batch.Orders.Single(o => o.Tradingsymbol == "RELIANCE").AveragePrice);
+        Assert.Equal(4 * 2_000.05m, batch.BuyAmount);
+        var itc = batch.Orders.Single(o => o.Tradingsymbol == "ITC");
+        Assert.Equal(PriceBook.FillPrice("ITC", itc.ExchangeOrderId!), itc.AveragePrice);
+    }
+
+    [Fact]
     public async Task LimitOrder_OpenAllDay_CancelledAtTheClose()
     {
         var id = await Sim.CreateAsync(Buy("INFY", 4));
@@ -198,7 +243,8 @@ public sealed class InSessionOutcomeTests : SimulatorTestBase
         Assert.Equal(2, itc.FilledQuantity);
         Assert.Equal(BatchStatus.PartiallyFilled, batch.Status);
         Assert.Equal(1, batch.Filled);
-        Assert.Equal(2 * PriceBook.PriceOf("ITC"), batch.SellAmount);
+        Assert.Equal(PriceBook.FillPrice("ITC", itc.ExchangeOrderId!), itc.AveragePrice);
+        Assert.Equal(2 * itc.AveragePrice, batch.SellAmount);
         Assert.Equal(
             [BatchStatus.Placed, BatchStatus.Placed, BatchStatus.PartiallyFilled],
             Sim.Webhooks.Hits.Select(h => h.Body.OrderBatches.Single().Status).ToArray());

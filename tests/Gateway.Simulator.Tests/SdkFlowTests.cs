@@ -45,8 +45,12 @@ public sealed class SdkFlowTests : SimulatorTestBase
         Assert.Equal(OrderVariety.Regular, batch.Variety);
         Assert.Equal(2, batch.Quantity);
         Assert.Equal(2, batch.Filled);
-        Assert.Equal(10 * PriceBook.PriceOf("RELIANCE"), batch.BuyAmount);
-        Assert.Equal(5 * PriceBook.PriceOf("ITC"), batch.SellAmount);
+        var reliance = batch.Orders.Single(o => o.Tradingsymbol == "RELIANCE");
+        var itc = batch.Orders.Single(o => o.Tradingsymbol == "ITC");
+        Assert.Equal(PriceBook.FillPrice("RELIANCE", reliance.ExchangeOrderId!), reliance.AveragePrice);
+        Assert.Equal(PriceBook.FillPrice("ITC", itc.ExchangeOrderId!), itc.AveragePrice);
+        Assert.Equal(10 * reliance.AveragePrice, batch.BuyAmount);
+        Assert.Equal(5 * itc.AveragePrice, batch.SellAmount);
         Assert.Equal(FridayMorning, batch.CompletedDate);
         Assert.All(batch.Orders, order =>
         {

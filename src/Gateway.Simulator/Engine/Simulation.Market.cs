@@ -22,16 +22,24 @@ public sealed partial class Simulation
         {
             var outcome = t.Scenario.OutcomeFor(security.Ticker);
             var orderType = t.Scenario.OrderType == OrderType.Limit || outcome.Kind == OutcomeKind.LimitOpen ? OrderType.Limit : OrderType.Market;
-            var order = new SimOrder(
-                security.Ticker, security.Type!.Value, security.Quantity!.Value, orderType, outcome, outcome.Price ?? PriceBook.PriceOf(security.Ticker));
-            if (outcome.Kind == OutcomeKind.Unplaced)
+            var exchangeOrderId = outcome.Kind == OutcomeKind.Unplaced
+                ? null
+                : (FirstExchangeOrderId + ++exchangeOrderSequence).ToString(CultureInfo.InvariantCulture);
+
+            // An unplaced order never fills, so it keeps the reference price, which nothing shows.
+            var price = outcome.Price
+                ?? (exchangeOrderId is null ? PriceBook.ReferencePriceOf(security.Ticker) : PriceBook.FillPrice(security.Ticker, exchangeOrderId));
+            var order = new SimOrder(security.Ticker, security.Type!.Value, security.Quantity!.Value, orderType, outcome, price)
+            {
+                ExchangeOrderId = exchangeOrderId,
+            };
+            if (exchangeOrderId is null)
             {
                 order.Fail(StockOrderStatus.Error, outcome.ErrorCode ?? OrderOutcome.DefaultUnplacedCode);
                 batch.Unplaced.Add(order);
             }
             else
             {
-                order.ExchangeOrderId = (FirstExchangeOrderId + ++exchangeOrderSequence).ToString(CultureInfo.InvariantCulture);
                 batch.Orders.Add(order);
             }
         }

@@ -140,7 +140,7 @@ public sealed record OrderOutcome
     /// <summary>The raw broker text; a typical one per known error code when omitted.</summary>
     public string? StatusMessage { get; init; }
 
-    /// <summary>Average fill price in INR; the deterministic <see cref="Market.PriceBook"/> price when omitted.</summary>
+    /// <summary>Average fill price in INR; when omitted, a deterministic price within ±1% of the ticker's <see cref="Market.PriceBook"/> reference.</summary>
     public decimal? Price { get; init; }
 
     public PartialEnd Then { get; init; } = PartialEnd.Cancelled;
