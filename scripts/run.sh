@@ -5,11 +5,44 @@
 # command does not need (see the README for `func start`).
 #   bash scripts/run.sh           run and keep running
 #   bash scripts/run.sh --once    run the walk-through and stop (exit code 0 when the basket reached a final state)
-# Env: APP_PORT (default 7071), SIM_PORT (default 7072).
+# Env: APP_PORT (default 7071), SIM_PORT (default 7072). A default port that is taken is replaced by a free one; a port
+# set explicitly that is taken stops the command at once. Every server listens on 127.0.0.1 only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 once="${1:-}"
+
+fail() { echo "run.sh: $*" >&2; exit 1; }
+
+# Prints a free loopback port.
+free_port() {
+  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+# Exit code 0 when nothing listens on 127.0.0.1:$1 and it can be bound.
+port_is_free() {
+  node -e 'const s = require("net").createServer(); s.on("error", () => process.exit(1)); s.listen(Number(process.argv[1]), "127.0.0.1", () => s.close());' "$1"
+}
+
+# choose_port VARIABLE DEFAULT: the variable's port if set (it must be free), else the default, else a free one.
+choose_port() {
+  local name="$1" default="$2" requested="${!1:-}"
+  if [ -n "$requested" ]; then
+    port_is_free "$requested" || fail "port $requested ($name) is already in use; set $name to a free port."
+    echo "$requested"
+  elif port_is_free "$default"; then
+    echo "$default"
+  else
+    local port
+    port="$(free_port)"
+    echo "Port $default is in use; using $port instead (set $name to choose)." >&2
+    echo "$port"
+  fi
+}
+
+app_port="$(choose_port APP_PORT 7071)"
+sim_port="$(choose_port SIM_PORT 7072)"
+[ "$app_port" != "$sim_port" ] || fail "APP_PORT and SIM_PORT are both $app_port."
 
 [ -f node_modules/azurite/dist/src/azurite.js ] || npm ci --no-audit --no-fund --loglevel=error
 echo "Building..."
@@ -19,26 +52,55 @@ read -r blob_port queue_port table_port <<<"$(node -e '
 const net = require("net");
 const one = () => new Promise(r => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => r(p)); }); });
 (async () => { const ps = []; while (ps.length < 3) { const p = await one(); if (!ps.includes(p)) ps.push(p); } console.log(ps.join(" ")); })();')"
-app_port="${APP_PORT:-7071}"
-sim_port="${SIM_PORT:-7072}"
 
 pids=()
-# The app first (it releases its task hub partition in Azurite as it stops, bounded by its shutdown timeout), then Azurite.
-cleanup() {
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done
+# stop SECONDS PID...: SIGTERM, then SIGKILL to whichever has not exited after SECONDS.
+stop() {
+  local seconds="$1"
+  shift
+  kill -TERM "$@" 2>/dev/null || true
+  for _ in $(seq 1 "$((seconds * 10))"); do
+    local running=""
+    for pid in "$@"; do if kill -0 "$pid" 2>/dev/null; then running=1; fi; done
+    [ -n "$running" ] || break
+    sleep 0.1
+  done
+  kill -KILL "$@" 2>/dev/null || true
+  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
 }
-trap cleanup EXIT INT TERM
+# The walk-through and the app first (the app releases its task hub partition in Azurite as it stops), then Azurite:
+# everything is gone within 5 s.
+cleanup() {
+  trap - EXIT INT TERM
+  if [ ${#pids[@]} -gt 1 ]; then stop 3 "${pids[@]:1}"; fi
+  if [ ${#pids[@]} -gt 0 ]; then stop 1 "${pids[0]}"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 node node_modules/azurite/dist/src/azurite.js --silent --disableTelemetry --inMemoryPersistence --skipApiVersionCheck --loose \
   --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
   --tableHost 127.0.0.1 --tablePort "$table_port" >/dev/null &
 pids+=($!)
 
-node -e '
-const net = require("net"), ports = process.argv.slice(1).map(Number), deadline = Date.now() + 30000;
-const probe = p => new Promise(r => { const s = net.connect(p, "127.0.0.1", () => { s.end(); r(true); }); s.on("error", () => r(false)); });
-(async () => { for (const p of ports) { while (!(await probe(p))) { if (Date.now() > deadline) { console.error("Azurite did not start"); process.exit(1); } await new Promise(r => setTimeout(r, 200)); } } })();
-' "$blob_port" "$queue_port" "$table_port"
+# alive PID WHAT: fails with a one-line reason when the process has exited.
+alive() {
+  kill -0 "$1" 2>/dev/null && return 0
+  local code=0
+  wait "$1" 2>/dev/null || code=$?
+  fail "$2 exited (code $code) before it was ready; its output is above."
+}
+
+listening() { node -e 'const s = require("net").connect(Number(process.argv[1]), "127.0.0.1", () => { s.end(); }); s.on("error", () => process.exit(1));' "$1"; }
+for port in "$blob_port" "$queue_port" "$table_port"; do
+  for attempt in $(seq 1 150); do
+    alive "${pids[0]}" "Azurite"
+    listening "$port" && break
+    [ "$attempt" -lt 150 ] || fail "Azurite did not listen on 127.0.0.1:$port within 30 s."
+    sleep 0.2
+  done
+done
 
 key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
@@ -61,22 +123,28 @@ app_url="http://127.0.0.1:$app_port"
 DOTNET_ENVIRONMENT=Development dotnet local/bin/Release/net10.0/LocalHost.dll --urls "$app_url" "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information" &
 pids+=($!)
 
-for _ in $(seq 1 120); do
-  if node -e "fetch('$app_url/api/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" 2>/dev/null; then break; fi
+healthy() { node -e "fetch('$app_url/api/health').then(r => r.text().then(t => { console.log('health: ' + t); process.exit(r.ok ? 0 : 1); }), () => process.exit(1))" 2>/dev/null; }
+for attempt in $(seq 1 120); do
+  alive "${pids[1]}" "The app"
+  healthy && break
+  [ "$attempt" -lt 120 ] || fail "the app did not answer on $app_url/api/health within 60 s."
   sleep 0.5
 done
-node -e "fetch('$app_url/api/health').then(r => r.text()).then(t => console.log('health: ' + t))"
-
 echo
 echo "Function app:      $app_url/api  (local host: the HTTP functions, the tracking orchestrations and the timer functions in one process)"
 echo "Gateway simulator: http://127.0.0.1:$sim_port  (embedded; webhooks go to $app_url/api/gateway/webhooks)"
 echo "Azurite:           blob $blob_port, queue $queue_port, table $table_port"
 echo "Try-it page:       $app_url/try/  (a browser page: sign in as any demo user and walk a basket through)"
 
-dotnet tools/Demo/bin/Release/net10.0/Demo.dll "$app_url" "http://127.0.0.1:$sim_port" "$UserAuth__DevelopmentSigningKey"
-status=$?
+# In the background, so that a signal stops the command at once instead of after the walk-through.
+dotnet tools/Demo/bin/Release/net10.0/Demo.dll "$app_url" "http://127.0.0.1:$sim_port" "$UserAuth__DevelopmentSigningKey" &
+pids+=($!)
+status=0
+wait "${pids[2]}" || status=$?
 if [ "$once" = "--once" ]; then exit "$status"; fi
 
 echo
 echo "The app keeps running at $app_url; press Ctrl+C to stop."
-wait "${pids[1]}"
+status=0
+wait "${pids[1]}" || status=$?
+fail "the app exited (code $status)."

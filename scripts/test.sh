@@ -39,4 +39,6 @@ bash infra/check.sh || status=$?
 package="$root/artifacts/package-check"
 { bash scripts/package.sh "$package" >"$root/artifacts/package-check.log" 2>&1 && node scripts/check-package.js "$package"; } \
   || { echo "Package check failed; see artifacts/package-check.log" >&2; status=1; }
+# The run command: a taken port, connections to 127.0.0.1 only, and Ctrl+C or SIGTERM ending everything within 5 s.
+node scripts/check-run.js || status=1
 exit "$status"

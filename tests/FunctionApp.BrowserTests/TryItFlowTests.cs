@@ -20,16 +20,16 @@ public sealed class TryItFlowTests(AzuriteFixture azurite, BrowserFixture browse
         {
             Outcomes = new Dictionary<string, OrderOutcome>
             {
-                ["RELIANCE"] = new() { Price = 2450.05m },
+                ["RELIANCE"] = new() { Price = 1512.35m },
                 ["ITC"] = new() { Price = 415.40m },
-                ["HDFCBANK"] = new() { Price = 1234.50m },
+                ["HDFCBANK"] = new() { Price = 998.50m },
             },
         });
 
         await RunAsync(app, nameof(Basket_ConfirmedInMarketHours_ShowsCompletedWithRupeeAmounts), async (page, session) =>
         {
             await page.SignInAsync("asha");
-            await page.SetOrderAsync(("RELIANCE", 60, "BUY"), ("ITC", 10, "SELL"), ("HDFCBANK", 3, "BUY"));
+            await page.SetOrderAsync(("RELIANCE", 70, "BUY"), ("ITC", 10, "SELL"), ("HDFCBANK", 3, "BUY"));
             await page.CreateAndLogInAsync("Zerodha Kite");
             await page.Page.GetByLabel("Quantity of ITC").FillAsync("12");
             await session.ScreenshotAsync("basket-1-review");
@@ -38,13 +38,13 @@ public sealed class TryItFlowTests(AzuriteFixture azurite, BrowserFixture browse
             await Expect(page.Summary).ToHaveTextAsync("Completed: all 3 orders were filled.", TryItPageModel.Tracking);
             await Expect(page.Phase).ToHaveTextAsync("Completed");
             await Expect(page.Page.Locator("#status-broker")).ToHaveTextAsync("Zerodha Kite");
-            await Expect(page.OrderRow("RELIANCE")).ToContainTextAsync("60 of 60");
-            await Expect(page.OrderRow("RELIANCE")).ToContainTextAsync("₹2,450.05");
+            await Expect(page.OrderRow("RELIANCE")).ToContainTextAsync("70 of 70");
+            await Expect(page.OrderRow("RELIANCE")).ToContainTextAsync("₹1,512.35");
             await Expect(page.OrderRow("ITC")).ToContainTextAsync("Sell");
             await Expect(page.OrderRow("ITC")).ToContainTextAsync("12 of 12"); // the quantity edited in the SDK review
-            await Expect(page.OrderRow("HDFCBANK")).ToContainTextAsync("₹1,234.50");
-            // Indian digit grouping: 60 × 2,450.05 + 3 × 1,234.50 = 1,50,706.50; 12 × 415.40 = 4,984.80.
-            await Expect(page.Orders).ToContainTextAsync("Bought for ₹1,50,706.50");
+            await Expect(page.OrderRow("HDFCBANK")).ToContainTextAsync("₹998.50");
+            // Indian digit grouping: 70 × 1,512.35 + 3 × 998.50 = 1,08,860.00; 12 × 415.40 = 4,984.80.
+            await Expect(page.Orders).ToContainTextAsync("Bought for ₹1,08,860.00");
             await Expect(page.Orders).ToContainTextAsync("Sold for ₹4,984.80");
             await Expect(page.Timeline).ToContainTextAsync("Completed");
             await session.ScreenshotAsync("basket-2-completed");
@@ -98,7 +98,7 @@ public sealed class TryItFlowTests(AzuriteFixture azurite, BrowserFixture browse
         {
             Outcomes = new Dictionary<string, OrderOutcome>
             {
-                ["RELIANCE"] = new() { Price = 2450.05m },
+                ["RELIANCE"] = new() { Price = 1512.35m },
                 ["ITC"] = new() { Kind = OutcomeKind.Partial, FilledQuantity = 4, Price = 415.40m, Then = PartialEnd.Cancelled, SettleAfter = TimeSpan.FromSeconds(2) },
                 ["INFY"] = new() { Kind = OutcomeKind.Reject, ErrorCode = "checkHoldings", StatusMessage = brokerMessage },
             },
@@ -119,7 +119,7 @@ public sealed class TryItFlowTests(AzuriteFixture azurite, BrowserFixture browse
             await Expect(page.OrderRow("INFY")).ToContainTextAsync("Rejected (checkHoldings)");
             await Expect(page.OrderRow("INFY")).ToContainTextAsync("0 of 3");
             await Expect(page.Orders).ToContainTextAsync("Partly filled · 1 of 3 filled");
-            await Expect(page.Orders).ToContainTextAsync("Bought for ₹4,900.10");
+            await Expect(page.Orders).ToContainTextAsync("Bought for ₹3,024.70");
             await Expect(page.Orders).ToContainTextAsync("Sold for ₹1,661.60");
             // The broker's raw status message is for support staff; the app's view leaves it out.
             await Expect(page.Page.Locator("body")).Not.ToContainTextAsync(brokerMessage);
@@ -133,7 +133,7 @@ public sealed class TryItFlowTests(AzuriteFixture azurite, BrowserFixture browse
         await using var app = await TryItApp.StartAsync(azurite, TryItApp.AfterHours);
         app.Simulator.Simulation.SetDefaultScenario(new Scenario
         {
-            Outcomes = new Dictionary<string, OrderOutcome> { ["RELIANCE"] = new() { Price = 2450.05m } },
+            Outcomes = new Dictionary<string, OrderOutcome> { ["RELIANCE"] = new() { Price = 1512.35m } },
         });
 
         await RunAsync(app, nameof(AmoOrder_ConfirmedAfterHours_CompletesAfterJumpToNextMarketOpen), async (page, session) =>
@@ -157,7 +157,7 @@ public sealed class TryItFlowTests(AzuriteFixture azurite, BrowserFixture browse
             await Expect(page.Page.Locator("#clock-market")).ToHaveTextAsync("Market open");
             await Expect(page.Summary).ToHaveTextAsync("Completed: your order was filled.", TryItPageModel.Tracking);
             await Expect(page.OrderRow("RELIANCE")).ToContainTextAsync("5 of 5");
-            await Expect(page.Orders).ToContainTextAsync("Bought for ₹12,250.25");
+            await Expect(page.Orders).ToContainTextAsync("Bought for ₹7,561.75");
             await session.ScreenshotAsync("amo-2-completed");
         });
     }

@@ -39,21 +39,21 @@ public sealed class OrderDetailsContractTests : ContractTestBase
     public async Task GetOrderDetails_Completed_MoneyIsExactDecimalsEqualToGroundTruth()
     {
         H.UseScenario(Outcomes(
-            ("RELIANCE", new OrderOutcome { Price = 2450.05m }),
-            ("ITC", new OrderOutcome { Price = 211.02m }),
-            ("HDFCBANK", new OrderOutcome { Price = 1612.45m })));
+            ("RELIANCE", new OrderOutcome { Price = 1512.35m }),
+            ("ITC", new OrderOutcome { Price = 405.12m }),
+            ("HDFCBANK", new OrderOutcome { Price = 998.45m })));
         var (id, _) = await H.TradeAsync(Buy("RELIANCE", 7), Sell("ITC", 13), Buy("HDFCBANK", 3));
 
         var batch = Assert.Single((await H.OrdersAsync(id)).OrderBatches);
 
         var truth = Assert.Single(H.Truth(id).Orders.OrderBatches);
-        Assert.Equal(21987.70m, batch.BuyAmount);
-        Assert.Equal(2743.26m, batch.SellAmount);
+        Assert.Equal(13581.80m, batch.BuyAmount);
+        Assert.Equal(5266.56m, batch.SellAmount);
         Assert.Equal(truth.BuyAmount, batch.BuyAmount);
         Assert.Equal(truth.SellAmount, batch.SellAmount);
-        Assert.Equal(2450.05m, OrderOf(batch, "RELIANCE").AveragePrice);
-        Assert.Equal(211.02m, OrderOf(batch, "ITC").AveragePrice);
-        Assert.Equal(1612.45m, OrderOf(batch, "HDFCBANK").AveragePrice);
+        Assert.Equal(1512.35m, OrderOf(batch, "RELIANCE").AveragePrice);
+        Assert.Equal(405.12m, OrderOf(batch, "ITC").AveragePrice);
+        Assert.Equal(998.45m, OrderOf(batch, "HDFCBANK").AveragePrice);
         Assert.All(truth.Orders, expected => Assert.Equal(expected.AveragePrice, OrderOf(batch, expected.Tradingsymbol).AveragePrice));
         Assert.Equal(BatchStatus.Completed, batch.Status);
         Assert.Equal(OrderVariety.Regular, batch.Variety);
@@ -77,7 +77,7 @@ public sealed class OrderDetailsContractTests : ContractTestBase
     public async Task GetOrderDetails_FillRejectPartialAndUnplaced_StatusesCodesAndOrderCounts()
     {
         H.UseScenario(Outcomes(
-            ("RELIANCE", new OrderOutcome { Price = 2450.05m }),
+            ("RELIANCE", new OrderOutcome { Price = 1512.35m }),
             ("ITC", new OrderOutcome { Kind = OutcomeKind.Reject, ErrorCode = "checkHoldings" }),
             ("INFY", new OrderOutcome { Kind = OutcomeKind.Partial, FilledQuantity = 2, Price = 1500.10m, SettleAfter = TimeSpan.FromMinutes(10) }),
             ("TCS", new OrderOutcome { Kind = OutcomeKind.Unplaced })));
@@ -125,7 +125,7 @@ public sealed class OrderDetailsContractTests : ContractTestBase
         Assert.Null(unplaced.ExchangeOrderReference);
 
         Assert.All(batch.Orders.Concat(batch.Unplaced), order => Assert.True(order.Status.IsFinal));
-        Assert.Equal((10 * 2450.05m) + (2 * 1500.10m), batch.BuyAmount);
+        Assert.Equal((10 * 1512.35m) + (2 * 1500.10m), batch.BuyAmount);
         Assert.Equal(0m, batch.SellAmount);
         var truth = Assert.Single(H.Truth(id).Orders.OrderBatches);
         Assert.Equal(truth.BuyAmount, batch.BuyAmount);
