@@ -146,7 +146,7 @@ public sealed class TransactionsApi(
             return BodyProblem(status);
         }
 
-        if (!JsonBody.TryParse<SdkResultRequest>(bytes, GatewayJson.Options, out var result, out var error))
+        if (!SdkResultRequest.TryParse(bytes, out var result, out var error))
         {
             return ApiProblems.Validation("body", error!);
         }

@@ -5,7 +5,9 @@ using Gateway.Client.Json;
 using Gateway.Client.Auth;
 using Gateway.Client.Http;
 using Gateway.Client.Orders;
+using Gateway.Client.Sdk;
 using Gateway.Client.Transactions;
+using FunctionApp.Api;
 using FunctionApp.Tracking;
 using FunctionApp.Webhooks;
 using Transactions.Orchestration;
@@ -13,11 +15,45 @@ using Transactions.Storage;
 
 namespace FunctionApp.Transactions;
 
-/// <summary>What the Gateway SDK returned to the app: the order response, or an error such as <c>user_cancelled</c>.</summary>
+/// <summary>
+/// What the Gateway SDK returned to the app: the order response, or an error such as <c>user_cancelled</c>. The app
+/// posts either the SDKs' envelope as they resolve it (<see cref="SdkResult"/>) or the order response itself with an
+/// optional <c>error: { code, message }</c> (the shape this API took first).
+/// </summary>
 public sealed record SdkResultRequest : OrderResponse
 {
     [JsonConverter(typeof(TransactionErrorConverter))]
     public TransactionError? Error { get; init; }
+
+    /// <returns>False with <paramref name="error"/> when the body is neither shape.</returns>
+    public static bool TryParse(byte[] body, out SdkResultRequest? result, out string? error)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            (result, error) = (null, "Malformed JSON.");
+            return false;
+        }
+
+        if (!SdkResult.IsEnvelope(root))
+        {
+            return JsonBody.TryParse(body, GatewayJson.Options, out result, out error);
+        }
+
+        if (!SdkResult.TryRead<SdkResultRequest>(root, GatewayJson.Options, out var orders, out var sdkError, out error))
+        {
+            result = null;
+            return false;
+        }
+
+        result = (orders ?? new SdkResultRequest()) with { Error = sdkError };
+        return true;
+    }
 }
 
 public enum SdkResultOutcome

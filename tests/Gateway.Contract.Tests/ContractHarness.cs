@@ -5,6 +5,7 @@ using Gateway.Client.Auth;
 using Gateway.Client.Http;
 using Gateway.Client.Json;
 using Gateway.Client.Orders;
+using Gateway.Client.Sdk;
 using Gateway.Client.Transactions;
 using Gateway.Simulator;
 using Gateway.Simulator.Api;
@@ -193,13 +194,16 @@ internal sealed class ContractHarness : IAsyncDisposable
     public Task<SdkView> EditAsync(string transactionId, params SecurityOrder[] edits) =>
         StepAsync(transactionId, "edit", new SdkEdit(edits));
 
-    /// <summary>Confirms and returns the SDK result (the order response) as the app receives it.</summary>
+    /// <summary>Confirms and returns the order response the SDK result carries (the app receives the whole envelope).</summary>
     public async Task<OrderResponse> ConfirmAsync(string transactionId)
     {
         using var response = await SdkAsync(transactionId, "confirm");
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"SDK confirm: {(int)response.StatusCode} {text}");
-        return JsonSerializer.Deserialize<OrderResponse>(text, GatewayJson.Options)!;
+        using var envelope = JsonDocument.Parse(text);
+        Assert.True(SdkResult.TryRead<OrderResponse>(envelope.RootElement, GatewayJson.Options, out var orders, out var error, out var problem), problem);
+        Assert.Null(error);
+        return orders!;
     }
 
     /// <summary>Creates, logs in with <paramref name="broker"/> and confirms.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text.Json;
 using Gateway.Client.Auth;
+using Gateway.Client.Json;
 using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 using Gateway.Client.Webhooks;
@@ -193,6 +195,11 @@ public sealed class SdkFlowTests : SimulatorTestBase
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("transaction_expired", (await Sim.DetailsAsync(id)).Details.Error!.Code);
         Assert.Empty(Sim.Truth(id).Orders.OrderBatches);
+        // The SDK's failed envelope carries the numbered error's number.
+        var sdkResult = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("sdkResult");
+        Assert.False(sdkResult.GetProperty("success").GetBoolean());
+        Assert.Equal(1005, sdkResult.GetProperty("errorCode").GetInt32());
+        Assert.Equal(JsonValueKind.Null, sdkResult.GetProperty("data").ValueKind);
     }
 
     [Fact]
@@ -339,5 +346,29 @@ public sealed class SdkFlowTests : SimulatorTestBase
         var details = await Sim.DetailsAsync(id);
         Assert.Equal(TransactionStatus.Errored, details.Status);
         Assert.Equal(new TransactionError("insufficient_holdings", "Not enough ITC to sell."), details.Details.Error);
+        // An error the SDKs do not number keeps its name in errorCode.
+        var sdkResult = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("sdkResult");
+        Assert.Equal("insufficient_holdings", sdkResult.GetProperty("errorCode").GetString());
+        Assert.Equal("Not enough ITC to sell.", sdkResult.GetProperty("errorMessage").GetString());
+    }
+
+    [Fact]
+    public async Task Confirm_ResolvesWithTheSdkEnvelope_DataIsTheOrderResponseAsAJsonString()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 2));
+        await Sim.LoginAsync(id);
+
+        using var response = await Sim.SdkAsync(id, "confirm");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var envelope = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(envelope.GetProperty("success").GetBoolean());
+        Assert.Equal("TRANSACTION", envelope.GetProperty("transaction").GetString());
+        Assert.Equal(JsonValueKind.Null, envelope.GetProperty("errorCode").ValueKind);
+        Assert.Equal(JsonValueKind.String, envelope.GetProperty("data").ValueKind);
+        var orders = JsonSerializer.Deserialize<OrderResponse>(envelope.GetProperty("data").GetString()!, GatewayJson.Options)!;
+        Assert.Equal(id, orders.TransactionId);
+        Assert.Equal("RELIANCE", Assert.Single(Assert.Single(orders.OrderBatches).Orders).Tradingsymbol);
+        Assert.True((await new GatewayTokens(Secret, Sim.Running.Clock).VerifyAsync(orders.SmallcaseAuthToken)).IsValid);
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Client.Json;
 using Gateway.Client.Orders;
+using Gateway.Client.Sdk;
 using Gateway.Client.Transactions;
 using Gateway.Simulator.Api;
 using Gateway.Simulator.Engine;
@@ -162,13 +163,16 @@ internal sealed class TestSimulator : IAsyncDisposable
         return await StepAsync(transactionId, "login", new SdkLogin(accountId), token);
     }
 
-    /// <summary>Confirms and returns the SDK result (the order response).</summary>
+    /// <summary>Confirms and returns the order response the SDK result carries.</summary>
     public async Task<OrderResponse> ConfirmAsync(string transactionId, string? token = null)
     {
         using var response = await SdkAsync(transactionId, "confirm", token: token);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"confirm: {(int)response.StatusCode} {text}");
-        return JsonSerializer.Deserialize<OrderResponse>(text, GatewayJson.Options)!;
+        using var envelope = JsonDocument.Parse(text);
+        Assert.True(SdkResult.TryRead<OrderResponse>(envelope.RootElement, GatewayJson.Options, out var orders, out var error, out var problem), problem);
+        Assert.Null(error);
+        return orders!;
     }
 
     public async Task<OrderResponse> CompleteFlowAsync(string transactionId, string broker = "kite", string? accountId = null, string? token = null)

@@ -12,6 +12,7 @@ using FunctionApp.Tests.Tracking;
 using FunctionApp.Tracking;
 using Gateway.Client.Auth;
 using Gateway.Client.Json;
+using Gateway.Client.Sdk;
 using Gateway.Simulator.Engine;
 using Gateway.Simulator.Scenarios;
 using TestSupport;
@@ -164,7 +165,7 @@ internal sealed class SoakRun(AppHarness harness, AzuriteFixture azurite, SoakOp
 
     private Task ReportErrorAsync(TransactionPlan plan, string id, string code, CancellationToken cancellationToken) =>
         plan.ReportsSdkResult
-            ? PostSdkResultAsync(plan, id, JsonSerializer.Serialize(new { transactionId = id, error = new { code, message = code } }), cancellationToken)
+            ? PostSdkResultAsync(plan, id, JsonSerializer.Serialize(SdkResult.Failed(code, code), GatewayJson.Options), cancellationToken)
             : Task.CompletedTask;
 
     private async Task PostSdkResultAsync(TransactionPlan plan, string id, string json, CancellationToken cancellationToken)

@@ -598,7 +598,7 @@
   async function cancelFlow(event) {
     await runSdkStep(event, async () => {
       const view = await sdkStep("cancel");
-      await finishSdk({ transactionId: state.transaction.id, error: view.error ?? { code: "user_cancelled" } });
+      await finishSdk(sdkFailure(view.error?.code ?? "user_cancelled", view.error?.message));
     });
   }
 
@@ -620,13 +620,18 @@
 
   async function sdkFailed(error) {
     if (error instanceof ProblemError && error.status === 422 && error.problem.code) {
-      await finishSdk({ transactionId: state.transaction.id, error: { code: error.problem.code, message: error.problem.detail ?? null } });
+      await finishSdk(error.problem.sdkResult ?? sdkFailure(error.problem.code, error.problem.detail));
       return;
     }
     showProblem($("sdk-error"), error);
   }
 
-  // What the app receives from the SDK: the order response after confirm, or the error that ended the flow.
+  // The envelope the SDK resolves with when the flow ends in an error (confirm resolves with a successful one).
+  function sdkFailure(code, message) {
+    return { success: false, data: null, transaction: "TRANSACTION", errorCode: code, errorMessage: message ?? null };
+  }
+
+  // What the app receives from the SDK, as the SDK resolves it: the order response after confirm, or the error that ended the flow.
   async function finishSdk(result) {
     $("sdk").hidden = true;
     showStatus();

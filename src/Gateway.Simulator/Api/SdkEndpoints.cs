@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Gateway.Client.Auth;
+using Gateway.Client.Sdk;
 using Gateway.Client.Transactions;
 using Gateway.Simulator.Engine;
 using Gateway.Simulator.Json;
@@ -16,8 +18,9 @@ public sealed record SdkEdit(IReadOnlyList<SecurityOrder> Securities);
 
 /// <summary>
 /// The simulator's own routes for what the user does in the SDK screens (not Gateway routes). Authenticated with the
-/// auth token the app initialises the SDK with. A step that ends the flow with an SDK error answers 422 with the
-/// error's <c>code</c>; a step that is impossible in the current state answers 409 and changes nothing.
+/// auth token the app initialises the SDK with. Confirm answers what the SDK resolves with (<see cref="SdkResult"/>). A
+/// step that ends the flow with an SDK error answers 422 with the error's <c>code</c> and, in <c>sdkResult</c>, the
+/// SDK's failed envelope; a step that is impossible in the current state answers 409 and changes nothing.
 /// </summary>
 internal static class SdkEndpoints
 {
@@ -49,8 +52,8 @@ internal static class SdkEndpoints
         var result = step(claims);
         return result.Status switch
         {
-            // The SDK result after confirm is the Gateway's order response, in the Gateway's wire format.
-            SdkStepStatus.Done when result.Orders is { } orders => Results.Json(orders, SimulatorJson.Wire),
+            // After confirm the SDK resolves with its envelope: the order response, in the Gateway's wire format, as a JSON string.
+            SdkStepStatus.Done when result.Orders is { } orders => Results.Json(SdkResult.Succeeded(JsonSerializer.Serialize(orders, SimulatorJson.Wire)), SimulatorJson.Wire),
             SdkStepStatus.Done => Results.Json(result.View, SimulatorJson.Control),
             SdkStepStatus.NotFound => Results.Problem(result.Problem, statusCode: StatusCodes.Status404NotFound, title: "Transaction not found"),
             SdkStepStatus.Invalid => Results.Problem(result.Problem, statusCode: StatusCodes.Status400BadRequest, title: "Invalid step input"),
@@ -63,6 +66,7 @@ internal static class SdkEndpoints
                 {
                     ["code"] = result.View?.Error?.Code,
                     ["transactionStatus"] = result.View?.Status.Value,
+                    ["sdkResult"] = result.View?.Error?.Code is { Length: > 0 } code ? SdkResult.Failed(code, result.View.Error.Message) : null,
                 }),
         };
     }

@@ -67,7 +67,8 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Post_ForgedSmallcaseAuthToken_Returns400NamingItAndLinksNothing(string forgery)
     {
         var created = await harness.CreateTransactionAsync("alice", OneStock);
-        var sdkResult = JsonNode.Parse((await harness.CompleteSdkFlowAsync(created, accountId: "AB1234")).GetRawText())!.AsObject();
+        var envelope = JsonNode.Parse((await harness.CompleteSdkFlowAsync(created, accountId: "AB1234")).GetRawText())!.AsObject();
+        var sdkResult = JsonNode.Parse(envelope["data"]!.GetValue<string>())!.AsObject();
         var genuine = sdkResult["smallcaseAuthToken"]!.GetValue<string>();
         const string victim = "611a21465fc1af22353c1395";
         sdkResult["smallcaseAuthToken"] = forgery switch
@@ -79,7 +80,8 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
             _ => "not-a-jwt",
         };
 
-        var response = await harness.PostSdkResultAsync("alice", created.TransactionId, sdkResult.ToJsonString());
+        envelope["data"] = sdkResult.ToJsonString();
+        var response = await harness.PostSdkResultAsync("alice", created.TransactionId, envelope.ToJsonString());
 
         response.AssertValidationProblem("smallcaseAuthToken");
         Assert.Null(await Links.GetByUserAsync("alice", CancellationToken.None));
@@ -141,6 +143,7 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("{}")]
     [InlineData("""{"orderBatches":[],"broker":"kite"}""")]
     [InlineData("""{"error":null,"smallcaseAuthToken":""}""")]
+    [InlineData("""{"success":true,"data":null}""")]
     public async Task Post_EmptyResult_Returns400(string body)
     {
         var created = await harness.CreateTransactionAsync("alice", OneStock);
@@ -155,6 +158,9 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("")]
     [InlineData("not json")]
     [InlineData("""{"orderBatches":"many"}""")]
+    [InlineData("""{"success":"yes"}""")]
+    [InlineData("""{"success":true,"data":"not the order response"}""")]
+    [InlineData("""{"success":false,"errorCode":[1001]}""")]
     public async Task Post_MissingOrMalformedBody_Returns400(string body)
     {
         var created = await harness.CreateTransactionAsync("alice", OneStock);
@@ -180,6 +186,36 @@ public sealed class SdkResultTests(AzuriteFixture azurite) : IAsyncLifetime
 
         response.AssertProblem(HttpStatusCode.UnsupportedMediaType);
         Assert.Equal(0, harness.StoredSdkResultCount(created.TransactionId));
+    }
+
+    [Fact]
+    public async Task Post_BareOrderResponse_TheFirstShapeOfThisApi_IsStillAccepted()
+    {
+        var created = await harness.CreateTransactionAsync("alice", OneStock);
+        var envelope = await harness.CompleteSdkFlowAsync(created, accountId: "AB1234");
+
+        var response = await harness.PostSdkResultAsync("alice", created.TransactionId, envelope.GetProperty("data").GetString()!);
+
+        response.AssertStatus(HttpStatusCode.Accepted);
+        Assert.Equal(harness.Simulator.Simulation.GetTruth(created.TransactionId)!.SmallcaseAuthId, (await Links.GetByUserAsync("alice", CancellationToken.None))!.SmallcaseAuthId);
+    }
+
+    [Theory]
+    [InlineData("1001", "user_mismatch")]
+    [InlineData("1005", "transaction_expired")]
+    [InlineData("1007", "no_broker")]
+    [InlineData("\"user_cancelled\"", "user_cancelled")]
+    [InlineData("1099", "1099")]
+    public async Task Post_SdkFailureEnvelope_HandsTheNamedErrorToTheTracker(string errorCode, string expected)
+    {
+        var created = await harness.CreateTransactionAsync("alice", OneStock);
+
+        var response = await harness.PostSdkResultAsync("alice", created.TransactionId, $$"""{"success":false,"data":null,"transaction":"TRANSACTION","errorCode":{{errorCode}},"errorMessage":"from the SDK"}""");
+
+        response.AssertStatus(HttpStatusCode.Accepted);
+        var signal = Assert.Single(harness.Signals.For(created.TransactionId), hit => hit.Signal.Source == global::Transactions.Orchestration.TrackerSignalSource.SdkResult).Signal;
+        Assert.Equal(new Gateway.Client.Transactions.TransactionError(expected, "from the SDK"), signal.SdkError);
+        Assert.Null(signal.VerifiedSmallcaseAuthId);
     }
 
     [Fact]
