@@ -5,6 +5,8 @@ using FunctionApp.Tracking;
 using FunctionApp.Transactions;
 using FunctionApp.Webhooks;
 using Gateway.Client.Http;
+using Gateway.Client.Sdk;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transactions.Orchestration;
 using Transactions.Storage;
@@ -33,6 +35,8 @@ public static class AppServices
         services.TryAddSingleton(new DurableRuntimeClock(TimeProvider.System));
         services.AddSingleton<TrackerEngine>();
 
+        services.AddOptions<SdkOptions>().Bind(configuration.GetSection(SdkOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SdkOptions>, SdkOptionsValidator>());
         services.AddSingleton<GatewaySessions>();
         services.AddSingleton<TransactionCreation>();
         services.AddSingleton<SdkResultIntake>();

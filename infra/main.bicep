@@ -116,6 +116,42 @@ param userAuthAuthority string
 @minLength(1)
 param userAuthAudience string
 
+@description('The Gateway SDK environment the platform\'s apps initialise (Sdk__Environment).')
+@allowed([
+  'Production'
+  'Staging'
+  'Development'
+])
+param sdkEnvironment string = 'Production'
+
+@description('The SDK\'s test mode, isLeprechaun (Sdk__TestMode).')
+param sdkTestMode bool = false
+
+@description('The brokers offered to users (Sdk__Brokers__N), from the 17 documented broker keys; empty: every broker.')
+@allowed([
+  'aliceblue'
+  'angelbroking'
+  'axis'
+  'dhan'
+  'edelweiss'
+  'fisdom'
+  'fivepaisa'
+  'fundzbazar'
+  'groww'
+  'hdfc'
+  'icici'
+  'iifl'
+  'kite'
+  'kotak'
+  'motilal'
+  'trustline'
+  'upstox'
+])
+param sdkBrokers array = []
+
+@description('Whether users may place after-market orders (Sdk__AllowAmo).')
+param sdkAllowAmo bool = true
+
 @description('Name of the Durable Functions task hub in the storage account (Durable__TaskHub): 3-45 letters and digits, starting with a letter. A new name starts an empty hub; orchestrations in the old one stop being processed.')
 @minLength(3)
 @maxLength(45)
@@ -250,6 +286,10 @@ module functionApp 'modules/functionapp.bicep' = {
     keyVaultName: names.keyVault
     gatewayBaseUrl: gatewayBaseUrl
     gatewayName: gatewayName
+    sdkEnvironment: sdkEnvironment
+    sdkTestMode: sdkTestMode
+    sdkBrokers: sdkBrokers
+    sdkAllowAmo: sdkAllowAmo
     userAuthAuthority: userAuthAuthority
     userAuthAudience: userAuthAudience
     durableTaskHubName: durableTaskHubNameIsValid

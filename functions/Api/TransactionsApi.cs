@@ -72,8 +72,8 @@ public sealed class TransactionsApi(
         var result = await creation.CreateAsync(userId, key, command!, tracking, cancellationToken);
         return result switch
         {
-            CreationResult.Created { Replayed: false } created => TypedResults.Created($"/api/transactions/{created.Response.TransactionId}", created.Response),
-            CreationResult.Created created => TypedResults.Ok(created.Response),
+            CreationResult.Created { Replayed: false } created => TypedResults.Created($"/api/transactions/{created.Response.TransactionId}", CreatedAnswer(created.Response)),
+            CreationResult.Created created => TypedResults.Ok(CreatedAnswer(created.Response)),
             CreationResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
             CreationResult.Concurrent => ApiProblems.Status(StatusCodes.Status409Conflict, "A request with this Idempotency-Key is still being processed.", "Retry after it finishes to get its result."),
             CreationResult.KeyReused => ApiProblems.Status(StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used with a different request.", "Use a new key for a new transaction."),
@@ -164,10 +164,14 @@ public sealed class TransactionsApi(
         };
     }
 
+    /// <summary>The created transaction with what the app initialises the SDK with (not stored: a replay answers the current settings).</summary>
+    private object CreatedAnswer(CreatedTransactionResponse response) =>
+        new { response.TransactionId, response.GatewayToken, response.ExpireAt, response.Broker, sdk = sessions.Sdk };
+
     private async Task<IResult> CreateSessionTokenAsync(string userId, CancellationToken cancellationToken)
     {
         var session = await sessions.ForUserAsync(userId, cancellationToken);
-        return TypedResults.Ok(new { gatewayToken = session.GatewayToken, connected = session.Connected, broker = session.Broker, expiresAt = session.ExpiresAt });
+        return TypedResults.Ok(new { gatewayToken = session.GatewayToken, connected = session.Connected, broker = session.Broker, expiresAt = session.ExpiresAt, sdk = sessions.Sdk });
     }
 
     /// <summary>A query parameter given once (null when absent; a repeated one is refused like a malformed one).</summary>

@@ -90,6 +90,18 @@ param userAuthAuthority string
 @description('Audience the platform\'s user tokens are issued for.')
 param userAuthAudience string
 
+@description('The Gateway SDK environment (Sdk__Environment).')
+param sdkEnvironment string
+
+@description('The SDK\'s test mode (Sdk__TestMode).')
+param sdkTestMode bool
+
+@description('The brokers offered to users (Sdk__Brokers__N); empty: every broker. The app checks them at start.')
+param sdkBrokers array
+
+@description('Whether users may place after-market orders (Sdk__AllowAmo).')
+param sdkAllowAmo bool
+
 @description('Name of the Durable Functions task hub (host.json reads it from Durable__TaskHub): 3-45 letters and digits, starting with a letter.')
 @minLength(3)
 @maxLength(45)
@@ -203,6 +215,11 @@ var packageSettings = isFlexConsumption
           }
         ]
 
+var sdkBrokerSettings = [for (broker, i) in sdkBrokers: {
+  name: 'Sdk__Brokers__${i}'
+  value: broker
+}]
+
 var appConfigSettings = [
   {
     name: 'KeyVault__Uri'
@@ -215,6 +232,18 @@ var appConfigSettings = [
   {
     name: 'Gateway__Name'
     value: gatewayName
+  }
+  {
+    name: 'Sdk__Environment'
+    value: sdkEnvironment
+  }
+  {
+    name: 'Sdk__TestMode'
+    value: string(sdkTestMode)
+  }
+  {
+    name: 'Sdk__AllowAmo'
+    value: string(sdkAllowAmo)
   }
   {
     name: 'UserAuth__Authority'
@@ -323,7 +352,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         monitoringAndIdentitySettings,
         runtimeSettings,
         packageSettings,
-        appConfigSettings
+        appConfigSettings,
+        sdkBrokerSettings
       )
     }
   }

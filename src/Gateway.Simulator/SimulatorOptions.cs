@@ -15,11 +15,7 @@ public sealed record SimulatorOptions
     public const string LocalOnlyApiSecret = "local-only-simulator-api-secret";
 
     /// <summary>The 17 documented broker keys (contract section 7); each is also accepted with a <c>-leprechaun</c> suffix.</summary>
-    public static readonly IReadOnlyList<string> DocumentedBrokers =
-    [
-        "aliceblue", "angelbroking", "axis", "dhan", "edelweiss", "fisdom", "fivepaisa", "fundzbazar", "groww",
-        "hdfc", "icici", "iifl", "kite", "kotak", "motilal", "trustline", "upstox",
-    ];
+    public static IReadOnlyList<string> DocumentedBrokers => Gateway.Client.Sdk.BrokerKeys.Documented;
 
     /// <summary>Brokers whose users may place limit orders (contract section 2).</summary>
     public static readonly IReadOnlyList<string> DocumentedLimitOrderBrokers = ["fivepaisa", "groww", "kite"];

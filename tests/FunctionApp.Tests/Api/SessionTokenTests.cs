@@ -77,4 +77,53 @@ public sealed class SessionTokenTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True(verified.IsValid, $"gateway token invalid: {verified.Failure}");
         return verified.Claims!;
     }
+
+    [Fact]
+    public async Task Post_WithoutSdkSettings_SaysProductionEveryBrokerAndAmoAllowed()
+    {
+        var sdk = (await harness.PostSessionTokenAsync("alice")).AssertStatus(HttpStatusCode.OK).Json.GetProperty("sdk");
+
+        Assert.Equal(harness.Simulator.Options.GatewayName, sdk.GetProperty("gateway").GetString());
+        Assert.Equal("production", sdk.GetProperty("environment").GetString());
+        Assert.False(sdk.GetProperty("testMode").GetBoolean());
+        Assert.Empty(sdk.GetProperty("brokers").EnumerateArray());
+        Assert.True(sdk.GetProperty("allowAmo").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SessionTokenAndCreate_AnswerTheConfiguredSdkSetup()
+    {
+        await using var configured = await AppHarness.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Sdk:Environment"] = "Staging",
+            ["Sdk:TestMode"] = "true",
+            ["Sdk:Brokers:0"] = "kite",
+            ["Sdk:Brokers:1"] = "groww",
+            ["Sdk:AllowAmo"] = "false",
+        });
+
+        var session = (await configured.PostSessionTokenAsync("alice")).AssertStatus(HttpStatusCode.OK).Json.GetProperty("sdk");
+        var created = await configured.CreateTransactionAsync("alice", """[{"ticker":"ITC","quantity":1,"type":"BUY"}]""");
+
+        foreach (var sdk in new[] { session, created.Sdk })
+        {
+            Assert.Equal("staging", sdk.GetProperty("environment").GetString());
+            Assert.True(sdk.GetProperty("testMode").GetBoolean());
+            Assert.Equal(["kite", "groww"], sdk.GetProperty("brokers").EnumerateArray().Select(b => b.GetString()));
+            Assert.False(sdk.GetProperty("allowAmo").GetBoolean());
+        }
+    }
+
+    [Theory]
+    [InlineData("Sdk:Brokers:0", "zerodha")]
+    [InlineData("Sdk:Environment", "sandbox")]
+    public async Task Start_WithAnSdkSettingTheSdkCannotTake_FailsNamingIt(string key, string value)
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var _ = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { [key] = value });
+        });
+
+        Assert.Contains(value, failure.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -270,4 +270,5 @@ public sealed class AppHarness : IAsyncDisposable
     }
 }
 
-public sealed record CreatedTransactionJson(string TransactionId, string GatewayToken, DateTimeOffset ExpireAt, string? Broker);
+/// <param name="Sdk">What the app initialises the SDK with besides the token.</param>
+public sealed record CreatedTransactionJson(string TransactionId, string GatewayToken, DateTimeOffset ExpireAt, string? Broker, JsonElement Sdk);
