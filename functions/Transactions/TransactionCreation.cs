@@ -10,7 +10,8 @@ using Transactions.Tracking;
 namespace FunctionApp.Transactions;
 
 /// <summary>What the app sends to create a transaction: one security, or a basket mixing BUY and SELL.</summary>
-public sealed record CreateTransactionCommand(IReadOnlyList<SecurityOrder>? Securities);
+/// <param name="Basket">An optional name and logo the SDK shows for the basket.</param>
+public sealed record CreateTransactionCommand(IReadOnlyList<SecurityOrder>? Securities, BasketBranding? Basket = null);
 
 /// <summary>What the app gets back. The token is minted per response and never stored.</summary>
 public sealed record CreatedTransactionResponse(string TransactionId, string GatewayToken, DateTimeOffset ExpireAt, string? Broker);
@@ -61,7 +62,7 @@ public sealed partial class TransactionCreation(
     public async Task<CreationResult> CreateAsync(string userId, string idempotencyKey, CreateTransactionCommand command, DurableTaskClient trackingClient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var request = new CreateTransactionRequest(command.Securities ?? []);
+        var request = new CreateTransactionRequest(command.Securities ?? [], Basket: command.Basket);
         var errors = TransactionRequestValidator.Validate(request);
         if (errors.Count > 0)
         {

@@ -207,4 +207,51 @@ public sealed class TransactionRequestValidatorTests
             ],
             fields);
     }
+
+    [Theory]
+    [InlineData("Tech Leaders", "https://cdn.example.com/logo.png")]
+    [InlineData("Tech Leaders", null)]
+    [InlineData(null, "https://cdn.example.com/logo.svg")]
+    public void Validate_BasketBranding_Accepted(string? name, string? logoUrl) =>
+        Assert.Empty(TransactionRequestValidator.Validate(new CreateTransactionRequest([new("ITC", 1, TradeType.Buy)], Basket: new BasketBranding(name, logoUrl))));
+
+    [Theory]
+    [InlineData(null, null, "basket")]
+    [InlineData("", null, "basket.name")]
+    [InlineData(" Padded", null, "basket.name")]
+    [InlineData("Line\nbreak", null, "basket.name")]
+    [InlineData(null, "http://cdn.example.com/logo.png", "basket.logoUrl")]
+    [InlineData(null, "javascript:alert(1)", "basket.logoUrl")]
+    [InlineData(null, "/relative/logo.png", "basket.logoUrl")]
+    [InlineData(null, "https://user:pass@cdn.example.com/logo.png", "basket.logoUrl")]
+    public void Validate_BadBasketBranding_ReportsTheField(string? name, string? logoUrl, string field)
+    {
+        var errors = TransactionRequestValidator.Validate(new CreateTransactionRequest([new("ITC", 1, TradeType.Buy)], Basket: new BasketBranding(name, logoUrl)));
+
+        Assert.Equal(field, Assert.Single(errors).Field);
+    }
+
+    [Fact]
+    public void Validate_BasketNameAtTheLimit_AcceptedAndOneOver_Refused()
+    {
+        var atLimit = new string('N', TransactionRequestValidator.MaxBasketNameLength);
+        var request = new CreateTransactionRequest([new("ITC", 1, TradeType.Buy)], Basket: new BasketBranding(atLimit, null));
+
+        Assert.Empty(TransactionRequestValidator.Validate(request));
+        Assert.Equal("basket.name", Assert.Single(TransactionRequestValidator.Validate(request with { Basket = new BasketBranding(atLimit + "N", null) })).Field);
+    }
+
+    [Fact]
+    public void WireBody_CarriesTheBasketUnderOrderConfig_AndOmitsItWhenAbsent()
+    {
+        var securities = new SecurityOrder[] { new("ITC", 1, TradeType.Buy) };
+        var branded = System.Text.Json.JsonSerializer.SerializeToElement(
+            CreateTransactionBody.From(new CreateTransactionRequest(securities, Basket: new BasketBranding("Tech Leaders", "https://cdn.example.com/logo.png"))), Gateway.Client.Json.GatewayJson.Options);
+        var plain = System.Text.Json.JsonSerializer.SerializeToElement(CreateTransactionBody.From(new CreateTransactionRequest(securities)), Gateway.Client.Json.GatewayJson.Options);
+
+        var basket = branded.GetProperty("orderConfig").GetProperty("basket");
+        Assert.Equal("Tech Leaders", basket.GetProperty("name").GetString());
+        Assert.Equal("https://cdn.example.com/logo.png", basket.GetProperty("logoUrl").GetString());
+        Assert.False(plain.GetProperty("orderConfig").TryGetProperty("basket", out _));
+    }
 }

@@ -27,6 +27,16 @@ public sealed class CreateTransactionContractTests : ContractTestBase
     }
 
     [Fact]
+    public async Task CreateTransaction_WithBasketBranding_SimulatorSawTheNameAndLogo()
+    {
+        var branding = new BasketBranding("Dividend Leaders", "https://cdn.example.com/dividend.png");
+
+        var created = await H.Client.CreateTransactionAsync(new CreateTransactionRequest([Buy("ITC", 5), Buy("NIFTYBEES", 10)], Notes, branding), H.Guest(), H.Ct);
+
+        Assert.Equal(branding, H.Truth(created.TransactionId).Basket);
+    }
+
+    [Fact]
     public async Task CreateTransaction_MixedBuySellBasket_SimulatorSawEverySecurityInOrder()
     {
         SecurityOrder[] basket = [Buy("RELIANCE", 10), Sell("ITC", 5), Buy("NIFTYBEES", 120), Sell("EMBASSY", 3)];

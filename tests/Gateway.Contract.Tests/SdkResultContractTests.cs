@@ -59,4 +59,18 @@ public sealed class SdkResultContractTests : ContractTestBase
         Assert.Equal(TransactionStatus.Completed, (await H.DetailsAsync(first.TransactionId, connected)).Status);
         Assert.Equal(TransactionStatus.Completed, (await H.DetailsAsync(second.TransactionId, connected)).Status);
     }
+
+    [Fact]
+    public async Task FailedFlow_SdkEnvelope_ReadsBackToTheErrorTheGatewayReports()
+    {
+        var created = await H.CreateAsync(Buy("RELIANCE", 10));
+        await H.AdvanceClockAsync(H.Sim.Options.TransactionLifetime + TimeSpan.FromSeconds(1));
+
+        using var step = await H.SdkAsync(created.TransactionId, "open");
+        using var problem = JsonDocument.Parse(await step.Content.ReadAsStringAsync(H.Ct));
+
+        Assert.True(Gateway.Client.Sdk.SdkResult.TryRead<Gateway.Client.Orders.OrderResponse>(problem.RootElement.GetProperty("sdkResult"), GatewayJson.Options, out _, out var error, out var malformed), malformed);
+        Assert.Equal((await H.DetailsAsync(created.TransactionId)).Details.Error!.Code, error!.Code);
+        Assert.Equal("transaction_expired", error.Code);
+    }
 }

@@ -109,6 +109,7 @@ public sealed partial class GatewayApiTests : SimulatorTestBase
     [InlineData("""{"intent":"TRANSACTION","orderConfig":{"type":"SECURITIES","securities":[]}}""", "orderConfig.securities")]
     [InlineData("""{"intent":"TRANSACTION","orderConfig":{"type":"SECURITIES","securities":[{"ticker":"ITC","quantity":0,"type":"BUY"}]}}""", "orderConfig.securities[0].quantity")]
     [InlineData("""{"intent":"TRANSACTION","orderConfig":{"type":"SECURITIES","securities":[{"ticker":"ITC","quantity":1,"type":"HOLD"}]}}""", "orderConfig.securities[0].type")]
+    [InlineData("""{"intent":"TRANSACTION","orderConfig":{"type":"SECURITIES","securities":[{"ticker":"ITC"}],"basket":{"name":"Tech","logoUrl":"http://cdn.example.com/l.png"}}}""", "orderConfig.basket.logoUrl")]
     [InlineData("not json", "not valid JSON")]
     public async Task CreateTransaction_InvalidBody_Returns400InputExceptionNamingTheField(string json, string expectedInError)
     {
@@ -120,6 +121,20 @@ public sealed partial class GatewayApiTests : SimulatorTestBase
         Assert.Null(envelope.Data);
         Assert.Equal(GatewayErrorTypes.Input, envelope.ErrorType);
         Assert.Contains(envelope.Errors!, e => e.Contains(expectedInError, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateTransaction_WithBasketBranding_KeepsItAndTheSdkScreensShowIt()
+    {
+        var body = CreateTransactionBody.From(new CreateTransactionRequest([Buy("ITC", 1), Buy("INFY", 2)], "ref_9f2c", new BasketBranding("Tech Leaders", "https://cdn.example.com/logo.png")));
+
+        using var response = await Sim.PostCreateAsync(body);
+        var id = (await EnvelopeAsync<CreatedTransaction>(response)).Data!.TransactionId;
+        var opened = await Sim.StepAsync(id, "open");
+
+        Assert.Equal(new BasketBranding("Tech Leaders", "https://cdn.example.com/logo.png"), Sim.Truth(id).Basket);
+        Assert.Equal(new BasketBranding("Tech Leaders", "https://cdn.example.com/logo.png"), opened.Basket);
+        Assert.Null(Sim.Truth(await Sim.CreateAsync(Buy("ITC", 1))).Basket);
     }
 
     [Fact]

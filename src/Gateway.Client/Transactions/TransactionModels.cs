@@ -8,8 +8,14 @@ namespace Gateway.Client.Transactions;
 /// <summary>One security in a transaction. Quantity and type are optional but all-or-none across the list.</summary>
 public sealed record SecurityOrder(string Ticker, int? Quantity = null, TradeType? Type = null);
 
+/// <summary>
+/// A custom name and logo the SDK shows for the basket. smallcase's create API supports them; the field names are not
+/// published: <c>orderConfig.basket: { name, logoUrl }</c> is an assumption (contract section 2).
+/// </summary>
+public sealed record BasketBranding(string? Name, string? LogoUrl);
+
 /// <summary>What the platform asks the Gateway to create: one security (single order) or several (basket).</summary>
-public sealed record CreateTransactionRequest(IReadOnlyList<SecurityOrder> Securities, string? Notes = null);
+public sealed record CreateTransactionRequest(IReadOnlyList<SecurityOrder> Securities, string? Notes = null, BasketBranding? Basket = null);
 
 /// <summary>The wire body of <c>POST /gateway/{gw}/transaction</c>.</summary>
 public sealed record CreateTransactionBody(string Intent, TransactionOrderConfig OrderConfig, string? Notes)
@@ -19,11 +25,12 @@ public sealed record CreateTransactionBody(string Intent, TransactionOrderConfig
     public static CreateTransactionBody From(CreateTransactionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new(TransactionIntent, new TransactionOrderConfig(TransactionOrderConfig.SecuritiesType, request.Securities), request.Notes);
+        return new(TransactionIntent, new TransactionOrderConfig(TransactionOrderConfig.SecuritiesType, request.Securities, request.Basket), request.Notes);
     }
 }
 
-public sealed record TransactionOrderConfig(string Type, IReadOnlyList<SecurityOrder> Securities)
+/// <param name="Basket">Omitted from the wire when null.</param>
+public sealed record TransactionOrderConfig(string Type, IReadOnlyList<SecurityOrder> Securities, BasketBranding? Basket = null)
 {
     public const string SecuritiesType = "SECURITIES";
 }

@@ -19,6 +19,11 @@ public static partial class TransactionRequestValidator
 
     public const int MaxQuantity = 1_000_000;
 
+    /// <summary>No limit is published; a name longer than this would not fit the SDK's basket header.</summary>
+    public const int MaxBasketNameLength = 60;
+
+    public const int MaxLogoUrlLength = 2048;
+
     // \z, not $: $ also matches before a trailing newline, which would let "ITC\n" through.
     /// <summary>NSE symbols: upper-case letters and digits, with '&amp;', '-' and '_' (e.g. M&amp;M, BAJAJ-AUTO, 360ONE).</summary>
     [GeneratedRegex(@"^[A-Z0-9][A-Z0-9&_-]{0,19}\z", RegexOptions.CultureInvariant)]
@@ -56,7 +61,34 @@ public static partial class TransactionRequestValidator
             errors.Add(new("notes", $"Notes must be at most {MaxNotesLength} characters."));
         }
 
+        if (request.Basket is { } basket)
+        {
+            ValidateBasket(basket, errors);
+        }
+
         return errors;
+    }
+
+    private static void ValidateBasket(BasketBranding basket, List<ValidationError> errors)
+    {
+        if (basket.Name is null && basket.LogoUrl is null)
+        {
+            errors.Add(new("basket", "A basket needs a name, a logo URL or both; leave it out otherwise."));
+        }
+
+        if (basket.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > MaxBasketNameLength || name.Any(char.IsControl) || name.Trim().Length != name.Length))
+        {
+            errors.Add(new("basket.name", $"A basket name must be 1-{MaxBasketNameLength} characters without control characters or surrounding spaces."));
+        }
+
+        if (basket.LogoUrl is { } logo
+            && (logo.Length > MaxLogoUrlLength
+                || !Uri.TryCreate(logo, UriKind.Absolute, out var uri)
+                || uri.Scheme != Uri.UriSchemeHttps
+                || uri.UserInfo.Length > 0))
+        {
+            errors.Add(new("basket.logoUrl", $"A logo URL must be an absolute https URL without credentials, at most {MaxLogoUrlLength} characters."));
+        }
     }
 
     private static void ValidateSecurity(SecurityOrder? security, string path, HashSet<string> seen, List<ValidationError> errors)

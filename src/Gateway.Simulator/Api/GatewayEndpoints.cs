@@ -49,7 +49,7 @@ internal static class GatewayEndpoints
             return GatewayResults.BadRequest(errors);
         }
 
-        var created = simulation.CreateTransaction(new CreateTransactionRequest(body!.OrderConfig.Securities, body.Notes), claims);
+        var created = simulation.CreateTransaction(new CreateTransactionRequest(body!.OrderConfig.Securities, body.Notes, body.OrderConfig.Basket), claims);
         return GatewayResults.Success(created);
     }
 
@@ -119,11 +119,11 @@ internal static class GatewayEndpoints
             errors.Add($"orderConfig.type: must be {TransactionOrderConfig.SecuritiesType}.");
         }
 
-        var request = new CreateTransactionRequest(body.OrderConfig.Securities, body.Notes);
+        var request = new CreateTransactionRequest(body.OrderConfig.Securities, body.Notes, body.OrderConfig.Basket);
         errors.AddRange(TransactionRequestValidator.Validate(request).Select(error => error.Field switch
         {
             "" => error.Message,
-            var field when field.StartsWith("securities", StringComparison.Ordinal) => $"orderConfig.{field}: {error.Message}",
+            var field when field.StartsWith("securities", StringComparison.Ordinal) || field.StartsWith("basket", StringComparison.Ordinal) => $"orderConfig.{field}: {error.Message}",
             var field => $"{field}: {error.Message}",
         }));
         return errors;

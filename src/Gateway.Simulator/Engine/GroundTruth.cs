@@ -14,6 +14,7 @@ public sealed record TransactionTruth(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpireAt,
     string? Notes,
+    BasketBranding? Basket,
     bool Opened,
     string? Broker,
     string? AccountId,
@@ -44,7 +45,8 @@ public sealed record SdkView(
     string? Broker,
     string? SmallcaseAuthId,
     DateTimeOffset ExpireAt,
-    IReadOnlyList<SecurityOrder> Securities);
+    IReadOnlyList<SecurityOrder> Securities,
+    BasketBranding? Basket = null);
 
 public enum SdkStepStatus
 {

@@ -6,7 +6,7 @@ using Gateway.Simulator.Webhooks;
 namespace Gateway.Simulator.Engine;
 
 /// <summary>One Gateway transaction and everything that happened to it. Mutated only under the simulation's lock.</summary>
-internal sealed class SimTransaction(string id, DateTimeOffset createdAt, DateTimeOffset expireAt, IEnumerable<SecurityOrder> securities, string? notes, Scenario scenario)
+internal sealed class SimTransaction(string id, DateTimeOffset createdAt, DateTimeOffset expireAt, IEnumerable<SecurityOrder> securities, string? notes, BasketBranding? basket, Scenario scenario)
 {
     public string Id { get; } = id;
 
@@ -15,6 +15,9 @@ internal sealed class SimTransaction(string id, DateTimeOffset createdAt, DateTi
     public DateTimeOffset ExpireAt { get; } = expireAt;
 
     public string? Notes { get; } = notes;
+
+    /// <summary>The name and logo the SDK screens show for the basket, as created.</summary>
+    public BasketBranding? Basket { get; } = basket;
 
     /// <summary>What the user will confirm: the request's securities, as edited in the SDK.</summary>
     public List<SecurityOrder> Securities { get; } = [.. securities];

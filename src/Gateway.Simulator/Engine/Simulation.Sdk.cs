@@ -183,7 +183,7 @@ public sealed partial class Simulation
     private static SdkStepResult NotAllowed(SimTransaction t, string problem) => new(SdkStepStatus.NotAllowed, ViewOf(t), Problem: problem);
 
     private static SdkView ViewOf(SimTransaction t) =>
-        new(t.Id, t.Status, t.Error, t.Broker, t.SmallcaseAuthId, t.ExpireAt, [.. t.Securities]);
+        new(t.Id, t.Status, t.Error, t.Broker, t.SmallcaseAuthId, t.ExpireAt, [.. t.Securities], t.Basket);
 
     /// <summary>
     /// Finds the broker account that logs in, and its smallcaseAuthId. Without an account id, a connected user logs in

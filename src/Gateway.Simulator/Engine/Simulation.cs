@@ -126,7 +126,7 @@ public sealed partial class Simulation : IDisposable
         {
             var now = clock.GetUtcNow();
             var transaction = new SimTransaction(
-                "TRX_" + NewHexId(32), now, now + options.TransactionLifetime, request.Securities, request.Notes, defaultScenario)
+                "TRX_" + NewHexId(32), now, now + options.TransactionLifetime, request.Securities, request.Notes, request.Basket, defaultScenario)
             {
                 SmallcaseAuthId = caller.SmallcaseAuthId,
             };
@@ -217,6 +217,7 @@ public sealed partial class Simulation : IDisposable
         t.CreatedAt,
         t.ExpireAt,
         t.Notes,
+        t.Basket,
         t.Opened,
         t.Broker,
         t.AccountId,

@@ -400,4 +400,28 @@ public sealed class CreateTransactionTests(AzuriteFixture azurite) : IAsyncLifet
             return false;
         }
     }
+
+    [Fact]
+    public async Task Create_WithBasketNameAndLogo_PassesThemToTheGateway()
+    {
+        const string body = """{"securities":[{"ticker":"ITC","quantity":1,"type":"BUY"}],"basket":{"name":"Tech Leaders","logoUrl":"https://cdn.example.com/logo.png"}}""";
+
+        var id = (await harness.PostTransactionAsync("alice", body, "key-basket")).AssertStatus(HttpStatusCode.Created).Json.Property("transactionId");
+
+        Assert.Equal(new BasketBranding("Tech Leaders", "https://cdn.example.com/logo.png"), harness.Simulator.Simulation.GetTruth(id)!.Basket);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"Tech","logoUrl":"javascript:alert(1)"}""", "basket.logoUrl")]
+    [InlineData("""{"name":""}""", "basket.name")]
+    [InlineData("{}", "basket")]
+    public async Task Create_WithBadBasketBranding_Returns400NamingItAndCallsNoGateway(string basket, string field)
+    {
+        var body = $$"""{"securities":[{"ticker":"ITC","quantity":1,"type":"BUY"}],"basket":{{basket}}}""";
+
+        var response = await harness.PostTransactionAsync("alice", body, "key-bad-basket");
+
+        response.AssertValidationProblem(field);
+        Assert.Equal(0, harness.GatewayTransactionCount());
+    }
 }
