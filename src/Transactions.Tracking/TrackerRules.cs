@@ -83,7 +83,7 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
             Broker = NullIfEmpty(details.Broker) ?? state.Broker,
             SmallcaseAuthId = NullIfEmpty(details.SmallcaseAuthId) ?? state.SmallcaseAuthId,
         };
-        var phase = status == TransactionStatus.Errored ? TrackerPhase.Failed
+        var phase = status == TransactionStatus.Errored ? (IsExpiry(error) ? TrackerPhase.Expired : TrackerPhase.Failed)
             : (status == TransactionStatus.Initialized || status == TransactionStatus.Used) && now >= ExpiryCheckAt(state) ? TrackerPhase.Expired
             : DeriveOpenPhase(next);
         next = next with { Phase = phase };
@@ -91,6 +91,14 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
         var note = $"transaction details {Describe(incoming)}" + (error is { } e && news ? $" ({Shorten(e.Code ?? e.Message)})" : string.Empty);
         return new TransitionStep(AfterPoll(state, next, news, now), note);
     }
+
+    /// <summary>
+    /// The flow ended because the transaction expired: its 15 minutes ran out, or the user refreshed the order window
+    /// (smallcase documents both). The Gateway names it <c>transaction_expired</c>, as the code or, with the SDKs' number
+    /// 1005 as the code, as the message.
+    /// </summary>
+    private static bool IsExpiry(TransactionError? error) =>
+        error is not null && (error.Code is "transaction_expired" or "1005" || error.Message == "transaction_expired");
 
     public TransitionStep OnOrderDetails(TrackedTransaction state, OrderDetailsPolled polled, DateTimeOffset now)
     {

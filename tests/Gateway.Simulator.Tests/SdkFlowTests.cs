@@ -184,6 +184,25 @@ public sealed class SdkFlowTests : SimulatorTestBase
     }
 
     [Fact]
+    public async Task Refresh_TheOrderWindow_ExpiresTheTransactionBeforeExpireAt()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 10));
+        await Sim.LoginAsync(id);
+
+        using var response = await Sim.SdkAsync(id, "refresh");
+        using var confirm = await Sim.SdkAsync(id, "confirm");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var details = await Sim.DetailsAsync(id);
+        Assert.Equal(TransactionStatus.Errored, details.Status);
+        Assert.Equal(FlowErrors.OrderWindowRefreshed, details.Details.Error);
+        Assert.True(Sim.Running.Clock.GetUtcNow() < Sim.Truth(id).ExpireAt);
+        Assert.Equal(1005, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("sdkResult").GetProperty("errorCode").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
+        Assert.Empty(Sim.Truth(id).Orders.OrderBatches);
+    }
+
+    [Fact]
     public async Task Confirm_AfterExpireAt_ErroredTransactionExpiredWithoutOrders()
     {
         var id = await Sim.CreateAsync(Buy("RELIANCE", 10));

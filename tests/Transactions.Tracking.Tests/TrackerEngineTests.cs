@@ -248,6 +248,21 @@ public sealed class TrackerEngineTests
         Assert.Contains("user_cancelled", decision.State.Timeline[^1].Event, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("transaction_expired", "The transaction expired before the user finished (1005).")]
+    [InlineData("1005", "transaction_expired")]
+    public void Apply_TransactionErroredAsExpired_EndsExpiredWithTheGatewayError(string code, string message)
+    {
+        var tracker = new Tracker(SessionMorning);
+        var error = new TransactionError(code, message);
+
+        var decision = tracker.Apply(DetailsEvent(TransactionStatus.Errored, error), TimeSpan.FromMinutes(16));
+
+        Assert.Equal(TrackerPhase.Expired, decision.State.Phase);
+        Assert.Equal(TrackerOutcomeKind.Expired, decision.Outcome?.Kind);
+        Assert.Equal(error, decision.Outcome?.GatewayError);
+    }
+
     [Fact]
     public void Apply_UsedBeforeGraceEnds_StaysAwaitingAndWakesWhenGraceEnds()
     {

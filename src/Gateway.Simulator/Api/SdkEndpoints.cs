@@ -37,6 +37,8 @@ internal static class SdkEndpoints
             StepAsync(request, auth, caller => simulation.Edit(id, edit.Securities, caller)));
         sdk.MapPost("/confirm", (string id, HttpRequest request, GatewayAuth auth, Simulation simulation) =>
             StepAsync(request, auth, caller => simulation.Confirm(id, caller)));
+        sdk.MapPost("/refresh", (string id, HttpRequest request, GatewayAuth auth, Simulation simulation) =>
+            StepAsync(request, auth, caller => simulation.Refresh(id, caller)));
         sdk.MapPost("/cancel", (string id, HttpRequest request, GatewayAuth auth, Simulation simulation) =>
             StepAsync(request, auth, caller => simulation.Cancel(id, caller)));
     }

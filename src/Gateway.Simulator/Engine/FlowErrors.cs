@@ -14,6 +14,10 @@ public static class FlowErrors
     public static TransactionError TransactionExpired { get; } =
         new("transaction_expired", "The transaction expired before the user finished (1005).");
 
+    /// <summary>Refreshing the order window expires the transaction (smallcase's docs).</summary>
+    public static TransactionError OrderWindowRefreshed { get; } =
+        new("transaction_expired", "The order window was refreshed, which expires the transaction (1005).");
+
     public static TransactionError UserMismatch { get; } =
         new("user_mismatch", "The broker account that logged in belongs to another user (1001).");
 

@@ -144,6 +144,10 @@ public sealed partial class Simulation
             return ended with { Status = SdkStepStatus.Done };
         });
 
+    /// <summary>The user refreshes the order window: smallcase expires the transaction, so the flow ends in <c>transaction_expired</c>.</summary>
+    public SdkStepResult Refresh(string transactionId, GatewayTokenClaims caller) =>
+        Step(transactionId, caller, requireOpened: true, (t, _) => EndFlow(t, FlowErrors.OrderWindowRefreshed));
+
     private SdkStepResult Step(
         string transactionId, GatewayTokenClaims caller, bool requireOpened, Func<SimTransaction, DateTimeOffset, SdkStepResult> action)
     {

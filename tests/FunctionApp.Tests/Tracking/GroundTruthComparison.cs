@@ -43,8 +43,9 @@ public sealed record DuplicateEvent(string Description, int ExtraCopies);
 public static class GroundTruthComparison
 {
     /// <summary>
-    /// The tracker status a finished simulator transaction implies: COMPLETED → Completed, ERRORED → Failed, and a
-    /// flow left INITIALIZED or USED → Expired (the Gateway has no expired status). Null while orders are open.
+    /// The tracker status a finished simulator transaction implies: COMPLETED → Completed, ERRORED → Failed (Expired
+    /// when the flow ended in <c>transaction_expired</c>: time ran out or the order window was refreshed), and a flow left
+    /// INITIALIZED or USED → Expired (the Gateway has no expired status). Null while orders are open.
     /// </summary>
     public static string? ExpectedStatus(TransactionTruth truth)
     {
@@ -52,7 +53,7 @@ public static class GroundTruthComparison
         return truth.Status.Value switch
         {
             "COMPLETED" => "Completed",
-            "ERRORED" => "Failed",
+            "ERRORED" => truth.Error?.Code == "transaction_expired" ? "Expired" : "Failed",
             "INITIALIZED" or "USED" => "Expired",
             _ => null,
         };

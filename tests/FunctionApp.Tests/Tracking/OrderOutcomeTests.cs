@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using FunctionApp.Tests.Infrastructure;
 using Gateway.Client.Transactions;
 using Gateway.Simulator.Scenarios;
@@ -121,6 +122,24 @@ public sealed class OrderOutcomeTests(AzuriteFixture azurite)
 
         var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
         Assert.Equal("user_cancelled", truth.Error!.Code);
+    }
+
+    [Fact]
+    public async Task UserRefreshesTheOrderWindow_GatewayExpiresIt_ExpiredBeforeExpireAt()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var kit = new TrackingKit(harness);
+        var created = await kit.CreateAsync(WebhookFaultTests.Basket);
+        await harness.SdkStepAsync(created, "open", null);
+        await harness.SdkStepAsync(created, "broker", new { broker = "kite" });
+        await harness.SdkStepAsync(created, "login", new { accountId = (string?)null });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await SdkStepStatusAsync(harness, created, "refresh"));
+        await kit.PostSdkResultAsync(created.TransactionId, JsonSerializer.Deserialize<JsonElement>("""{"success":false,"data":null,"transaction":"TRANSACTION","errorCode":1005,"errorMessage":"transaction_expired"}"""));
+
+        var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
+        Assert.Equal("transaction_expired", truth.Error!.Code);
+        Assert.True(harness.Simulator.Clock.GetUtcNow() < truth.ExpireAt);
+        Assert.Contains(kit.Outcomes, e => e.Type == "transaction.expired");
     }
 
     [Fact]
