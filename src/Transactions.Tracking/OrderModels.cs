@@ -46,9 +46,9 @@ public sealed record TrackedStock
     [JsonIgnore]
     public bool IsFinal => Status.IsFinal;
 
-    /// <summary>AMO or limit orders only move while the exchange is open.</summary>
+    /// <summary>AMO, limit and stop-loss orders only move while the exchange is open.</summary>
     [JsonIgnore]
-    internal bool IsSessionBound => Variety == OrderVariety.Amo || OrderType == Gateway.Client.Orders.OrderType.Limit;
+    internal bool IsSessionBound => Variety == OrderVariety.Amo || OrderType?.RestsUntilClose == true;
 }
 
 /// <summary>Batch-level data. <see cref="Quantity"/> and <see cref="Filled"/> count orders, not shares.</summary>

@@ -186,8 +186,8 @@ internal sealed class TrackerRules(TrackerTimings timings, MarketCalendar calend
                 return due;
             }
 
-            // Unknown orders behind PROCESSING may be limit orders too.
-            if (open.Count == 0 || open.Exists(stock => stock.OrderType == OrderType.Limit))
+            // Unknown orders behind PROCESSING may be limit or stop-loss orders too.
+            if (open.Count == 0 || open.Exists(stock => stock.OrderType?.RestsUntilClose == true))
             {
                 return close + timings.AfterCloseDelay;
             }

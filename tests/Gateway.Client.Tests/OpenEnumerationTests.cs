@@ -160,13 +160,16 @@ public sealed class OpenEnumerationTests
     [Theory]
     [InlineData("MARKET", true)]
     [InlineData("LIMIT", true)]
-    [InlineData("SL-M", false)]
+    [InlineData("SL", true)]
+    [InlineData("SL-M", true)]
+    [InlineData("BO", false)]
     public void OrderType_RoundTrips(string wire, bool known)
     {
         var orderType = Parse<OrderType>(wire);
 
         Assert.Equal(known, OpenEnumeration.IsKnown(orderType));
         Assert.Equal(JsonSerializer.Serialize(wire), Write(orderType));
+        Assert.Equal(wire is "LIMIT" or "SL" or "SL-M", orderType.RestsUntilClose);
     }
 
     [Fact]

@@ -185,6 +185,67 @@ public sealed class InSessionOutcomeTests : SimulatorTestBase
             Sim.Webhooks.Hits.Select(h => h.Body.OrderBatches.Single().Status).ToArray());
     }
 
+    [Theory]
+    [InlineData("SL")]
+    [InlineData("SL-M")]
+    public async Task StopLossOrder_TriggerNeverReached_PendingAllDayThenCancelledAtTheClose(string orderType)
+    {
+        var id = await Sim.CreateAsync(Sell("INFY", 4));
+        await Sim.SetScenarioAsync(id, new Scenario
+        {
+            OrderType = OrderType.From(orderType),
+            Outcomes = new Dictionary<string, OrderOutcome> { ["INFY"] = new() { Kind = OutcomeKind.TriggerPending } },
+        });
+
+        var result = await Sim.CompleteFlowAsync(id, broker: "kite");
+        await Sim.RunDueWorkAsync();
+
+        var pending = result.OrderBatches.Single().Orders.Single();
+        Assert.Equal(OrderType.From(orderType), pending.OrderType);
+        Assert.Equal(StockOrderStatus.Placed, pending.Status);
+        await Sim.SetClockAsync(FridayClose.AddMinutes(-1));
+        Assert.Equal(TransactionStatus.Processing, (await Sim.DetailsAsync(id)).Status);
+        await Sim.SetClockAsync(FridayClose.AddMinutes(1));
+
+        var batch = Assert.Single(await Sim.OrderBatchesAsync($"transactionId={id}"));
+        Assert.Equal(StockOrderStatus.Cancelled, batch.Orders.Single().Status);
+        Assert.Equal(0, batch.Orders.Single().FilledQuantity);
+        Assert.Equal(FridayClose, batch.CompletedDate);
+    }
+
+    [Fact]
+    public async Task StopLossOrder_TriggerReachedDuringTheSession_FillsThen()
+    {
+        var id = await Sim.CreateAsync(Sell("INFY", 4));
+        await Sim.SetScenarioAsync(id, new Scenario
+        {
+            OrderType = OrderType.StopLoss,
+            Outcomes = new Dictionary<string, OrderOutcome> { ["INFY"] = new() { Kind = OutcomeKind.TriggerPending, SettleAfter = TimeSpan.FromMinutes(40) } },
+        });
+        await Sim.CompleteFlowAsync(id, broker: "groww");
+
+        await Sim.SetClockAsync(FridayMorning.AddMinutes(39));
+        Assert.Equal(StockOrderStatus.Placed, Sim.Truth(id).Orders.OrderBatches.Single().Orders.Single().Status);
+        await Sim.SetClockAsync(FridayMorning.AddMinutes(41));
+
+        var order = Sim.Truth(id).Orders.OrderBatches.Single().Orders.Single();
+        Assert.Equal(StockOrderStatus.Complete, order.Status);
+        Assert.Equal(4, order.FilledQuantity);
+        Assert.Equal(TransactionStatus.Completed, Sim.Truth(id).Status);
+    }
+
+    [Fact]
+    public async Task StopLossOrder_BrokerWithoutLimitOrders_Returns409()
+    {
+        var id = await Sim.CreateAsync(Sell("INFY", 4));
+        await Sim.SetScenarioAsync(id, new Scenario { OrderType = OrderType.StopLossMarket });
+        await Sim.LoginAsync(id, broker: "upstox");
+
+        using var response = await Sim.SdkAsync(id, "confirm");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
     [Fact]
     public async Task LimitOrder_PartFilledBeforeTheClose_KeepsTheFilledShares()
     {

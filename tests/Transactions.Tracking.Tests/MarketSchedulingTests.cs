@@ -101,6 +101,32 @@ public sealed class MarketSchedulingTests
         Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 8, 9, 20)), decision.NextAction);
     }
 
+    [Theory]
+    [InlineData("SL")]
+    [InlineData("SL-M")]
+    public void Apply_StopLossOpenJustBeforeClose_WakesAfterTheCloseLikeALimitOrder(string orderType)
+    {
+        var tracker = new Tracker(Ist(2026, 1, 7, 15, 29));
+
+        var decision = tracker.Apply(OrderDetailsEvent(Batch(BatchId, "PLACED", "regular", [Order("ITC", "PLACED", orderType: orderType)])));
+
+        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 7, 15, 40)), decision.NextAction);
+    }
+
+    [Theory]
+    [InlineData("SL")]
+    [InlineData("SL-M")]
+    public void Apply_StopLossStillOpenAfterTheCloseCheck_SleepsUntilNextSession(string orderType)
+    {
+        var tracker = new Tracker(Ist(2026, 1, 7, 15, 29));
+        tracker.Apply(OrderDetailsEvent(Batch(BatchId, "PLACED", "regular", [Order("ITC", "PLACED", orderType: orderType)])));
+        tracker.FireTimerWhenDue();
+
+        var decision = tracker.Apply(DetailsEvent(TransactionStatus.Processing));
+
+        Assert.Equal(TrackerAction.Wake(Ist(2026, 1, 8, 9, 20)), decision.NextAction);
+    }
+
     [Fact]
     public void Apply_MarketOrderOpenInTheEvening_BacksOffNormally()
     {

@@ -94,7 +94,19 @@ public readonly record struct OrderType(string Value) : IOpenEnumeration<OrderTy
     public static readonly OrderType Market = new("MARKET");
     public static readonly OrderType Limit = new("LIMIT");
 
-    public static IReadOnlyList<OrderType> Known { get; } = [Market, Limit];
+    /// <summary>Stop-loss: a limit order that waits for its trigger price.</summary>
+    public static readonly OrderType StopLoss = new("SL");
+
+    /// <summary>Stop-loss market: a market order that waits for its trigger price.</summary>
+    public static readonly OrderType StopLossMarket = new("SL-M");
+
+    public static IReadOnlyList<OrderType> Known { get; } = [Market, Limit, StopLoss, StopLossMarket];
+
+    /// <summary>
+    /// LIMIT, SL and SL-M orders wait on the exchange's book for their price or trigger and may stay open until the
+    /// session's close, where the exchange cancels what is left.
+    /// </summary>
+    public bool RestsUntilClose => this == Limit || this == StopLoss || this == StopLossMarket;
 
     public static OrderType From(string value) => new(value);
 

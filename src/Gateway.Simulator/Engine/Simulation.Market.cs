@@ -21,7 +21,7 @@ public sealed partial class Simulation
         foreach (var security in t.Securities)
         {
             var outcome = t.Scenario.OutcomeFor(security.Ticker);
-            var orderType = t.Scenario.OrderType == OrderType.Limit || outcome.Kind == OutcomeKind.LimitOpen ? OrderType.Limit : OrderType.Market;
+            var orderType = t.Scenario.OrderTypeFor(security.Ticker);
             var exchangeOrderId = outcome.Kind == OutcomeKind.Unplaced
                 ? null
                 : (FirstExchangeOrderId + ++exchangeOrderSequence).ToString(CultureInfo.InvariantCulture);
@@ -96,6 +96,14 @@ public sealed partial class Simulation
                     changed |= order.FillPartly(outcome.FilledQuantity ?? 0);
                     staysOpen = true;
                     break;
+                case OutcomeKind.TriggerPending:
+                    staysOpen = true;
+                    if (outcome.SettleAfter is { } triggeredAfter)
+                    {
+                        timeline.Add(at + triggeredAfter, new MarketEvent(t.Id, MarketEventKind.Settle, order.Ticker));
+                    }
+
+                    break;
                 default:
                     throw new InvalidOperationException($"Outcome {outcome.Kind} cannot execute.");
             }
@@ -125,7 +133,7 @@ public sealed partial class Simulation
             case MarketEventKind.SessionClose:
                 foreach (var order in batch.Orders.Where(o => o.IsOpen))
                 {
-                    Settle(order, "Cancelled by the exchange at the market close");
+                    Settle(order, "Cancelled by the exchange at the market close", atClose: true);
                     changed = true;
                 }
 
@@ -145,10 +153,13 @@ public sealed partial class Simulation
         AfterChange(t, batch, at, changed);
     }
 
-    /// <summary>Ends an open order: a partial fill the way the scenario says, anything else cancelled.</summary>
-    private static void Settle(SimOrder order, string cancelMessage)
+    /// <summary>
+    /// Ends an open order: a partial fill the way the scenario says, a stop-loss order whose trigger is reached (not at
+    /// the close) filled, anything else cancelled.
+    /// </summary>
+    private static void Settle(SimOrder order, string cancelMessage, bool atClose = false)
     {
-        if (order.Outcome is { Kind: OutcomeKind.Partial, Then: PartialEnd.Complete })
+        if (order.Outcome is { Kind: OutcomeKind.Partial, Then: PartialEnd.Complete } || (order.Outcome.Kind == OutcomeKind.TriggerPending && !atClose))
         {
             order.FillCompletely();
         }

@@ -15,7 +15,7 @@ public sealed record Scenario
 
     public OrderOutcome DefaultOutcome { get; init; } = OrderOutcome.Fill;
 
-    /// <summary>What the user picks in the SDK: LIMIT is offered only by the limit-order brokers.</summary>
+    /// <summary>What the user picks in the SDK: LIMIT, SL and SL-M are offered only by the limit-order brokers.</summary>
     public OrderType OrderType { get; init; } = OrderType.Market;
 
     /// <summary>Whether the broker takes after-market orders; when false, confirming outside the session ends in <c>market_closed</c>.</summary>
@@ -47,9 +47,17 @@ public sealed record Scenario
         return DefaultOutcome;
     }
 
-    /// <summary>True when any order would be a LIMIT order, which only the limit-order brokers offer.</summary>
+    /// <summary>True when any order would be a LIMIT, SL or SL-M order, which only the limit-order brokers offer.</summary>
     public bool NeedsLimitOrders(IEnumerable<string> tickers) =>
-        OrderType == OrderType.Limit || tickers.Any(ticker => OutcomeFor(ticker).Kind == OutcomeKind.LimitOpen);
+        OrderType != OrderType.Market || tickers.Any(ticker => OutcomeFor(ticker).Kind is OutcomeKind.LimitOpen or OutcomeKind.TriggerPending);
+
+    /// <summary>The order type of a ticker's order: its outcome's when that implies one, else the scenario's.</summary>
+    public OrderType OrderTypeFor(string ticker) => OutcomeFor(ticker).Kind switch
+    {
+        OutcomeKind.LimitOpen => OrderType.Limit,
+        OutcomeKind.TriggerPending => OrderType == OrderType.StopLossMarket ? OrderType.StopLossMarket : OrderType.StopLoss,
+        _ => OrderType,
+    };
 
     public IReadOnlyList<string> Validate()
     {
@@ -67,7 +75,7 @@ public sealed record Scenario
         DefaultOutcome.Validate("defaultOutcome", problems);
         if (!OpenEnumeration.IsKnown(OrderType))
         {
-            problems.Add("orderType must be MARKET or LIMIT.");
+            problems.Add("orderType must be MARKET, LIMIT, SL or SL-M.");
         }
 
         if (ConfirmError is not null && string.IsNullOrWhiteSpace(ConfirmError.Code))
@@ -109,6 +117,13 @@ public enum OutcomeKind
 
     /// <summary>Placed, then failed in the broker adapter: status <c>ERROR</c> in <c>orders[]</c>.</summary>
     Error,
+
+    /// <summary>
+    /// An SL or SL-M order waiting for its trigger price: <c>PLACED</c> until the trigger is reached after
+    /// <see cref="OrderOutcome.SettleAfter"/> (then it fills completely), or, without it, until the close, where the
+    /// exchange cancels it like an open LIMIT order.
+    /// </summary>
+    TriggerPending,
 }
 
 /// <summary>How a partial fill ends.</summary>
@@ -145,7 +160,10 @@ public sealed record OrderOutcome
 
     public PartialEnd Then { get; init; } = PartialEnd.Cancelled;
 
-    /// <summary>When a partial fill settles, after execution (simulated time); at the session close when omitted.</summary>
+    /// <summary>
+    /// When a partial fill settles, or a pending stop-loss order's trigger is reached, after execution (simulated time);
+    /// at the session close when omitted.
+    /// </summary>
     public TimeSpan? SettleAfter { get; init; }
 
     internal void Validate(string path, List<string> problems)

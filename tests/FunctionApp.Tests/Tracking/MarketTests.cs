@@ -1,4 +1,5 @@
 using FunctionApp.Tests.Infrastructure;
+using Gateway.Client.Orders;
 using Gateway.Simulator;
 using Gateway.Simulator.Scenarios;
 using TestSupport;
@@ -37,6 +38,25 @@ public sealed class MarketTests(AzuriteFixture azurite)
 
         var truth = await kit.AssertMatchesTruthAsync(created.TransactionId);
         Assert.Equal(mondayOpen, Assert.Single(truth.Orders.OrderBatches).CompletedDate);
+    }
+
+    [Fact]
+    public async Task StopLossOrder_TriggerNeverReached_CancelledAtTheCloseAndTrackedToCompletion()
+    {
+        await using var harness = await AppHarness.StartAsync(azurite);
+        var kit = new TrackingKit(harness);
+        var created = await kit.CreateAsync(
+            """[{"ticker":"INFY","quantity":3,"type":"SELL"}]""",
+            new Scenario { OrderType = OrderType.StopLossMarket, Outcomes = new Dictionary<string, OrderOutcome> { ["INFY"] = new() { Kind = OutcomeKind.TriggerPending } } });
+        await kit.ConfirmInSdkAsync(created, broker: "kite");
+        await kit.WaitForStatusAsync(created.TransactionId, "OrdersOpen");
+
+        await kit.SetClockAsync(new DateTimeOffset(2026, 11, 26, 15, 31, 0, Ist));
+
+        await kit.AssertMatchesTruthAsync(created.TransactionId);
+        var final = await kit.ViewAsync(created.TransactionId);
+        Assert.Equal(["INFY SELL CANCELLED 0/3"], TrackingKit.Stocks(final));
+        Assert.Equal("SL-M", final.GetProperty("batches")[0].GetProperty("orders")[0].GetProperty("orderType").GetString());
     }
 
     [Fact]
