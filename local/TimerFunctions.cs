@@ -45,7 +45,7 @@ public sealed partial class TimerFunctions(IServiceProvider services, TimeProvid
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                LogFailed(logger, name, ex is TargetInvocationException { InnerException: { } inner } ? inner : ex);
+                Log.TimerFunctionFailed(logger, name, ex is TargetInvocationException { InnerException: { } inner } ? inner : ex);
             }
         }
     }
@@ -66,7 +66,4 @@ public sealed partial class TimerFunctions(IServiceProvider services, TimeProvid
             await task;
         }
     }
-
-    [LoggerMessage(EventId = 1012, Level = LogLevel.Error, Message = "Timer function {FunctionName} failed; it runs again on schedule")]
-    private static partial void LogFailed(ILogger logger, string functionName, Exception exception);
 }

@@ -60,7 +60,7 @@ public static partial class UserTokenRejections
         ArgumentNullException.ThrowIfNull(context);
         context.Items[RejectedKey] = true;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UserTokenRejections).FullName!);
-        LogRejected(logger, scheme, reason, failure);
+        Log.UserCredentialRejected(logger, scheme, reason, failure);
     }
 
     /// <summary>The Problem Details of a 401 for a refused credential: the generic title and detail, whatever wrote it.</summary>
@@ -91,7 +91,4 @@ public static partial class UserTokenRejections
     /// <summary>The exception's type name only: its message can quote parts of the token.</summary>
     private static string FailureName(Exception failure) =>
         failure is AggregateException { InnerExceptions.Count: > 0 } many ? FailureName(many.InnerExceptions[0]) : failure.GetType().Name;
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "User credential refused by {Scheme}: {Reason} ({Failure})")]
-    private static partial void LogRejected(ILogger logger, string scheme, UserTokenFailure reason, string failure);
 }

@@ -48,10 +48,7 @@ internal sealed partial class DependencyWarmUp(StorageOptions options, IServiceP
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogWarmUpFailed(logger, dependency, ex);
+            Log.WarmUpFailed(logger, dependency, ex);
         }
     }
-
-    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Warm-up of {Dependency} at start failed; the first request that needs it tries again.")]
-    private static partial void LogWarmUpFailed(ILogger logger, string dependency, Exception exception);
 }

@@ -62,12 +62,12 @@ public sealed partial class HttpFunctionRunner(
         {
             // A storage endpoint that accepts connections but never answers would otherwise hold the request for
             // minutes (the storage clients' retries).
-            LogDeadlineExceeded(logger, function, deadline);
+            Log.DeadlineExceeded(logger, function, deadline);
             return Unavailable(request);
         }
         catch (Exception ex) when (!clientGone.IsCancellationRequested && IsDependencyFailure(ex))
         {
-            LogDependencyUnavailable(logger, function, ex.GetType().Name);
+            Log.DependencyUnavailable(logger, function, ex.GetType().Name);
             return Unavailable(request);
         }
     }
@@ -114,10 +114,4 @@ public sealed partial class HttpFunctionRunner(
             }
         }
     }
-
-    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "Request to {FunctionName} passed its deadline of {Deadline}; answering 503")]
-    private static partial void LogDeadlineExceeded(ILogger logger, string functionName, TimeSpan deadline);
-
-    [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Request to {FunctionName} failed: dependency unavailable ({ExceptionType})")]
-    private static partial void LogDependencyUnavailable(ILogger logger, string functionName, string exceptionType);
 }

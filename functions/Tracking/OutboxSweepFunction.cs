@@ -35,10 +35,7 @@ public sealed partial class OutboxSweepFunction(
 
         if (republished.Count > 0)
         {
-            LogRepublished(logger, republished.Count);
+            Log.OutcomesRepublished(logger, republished.Count);
         }
     }
-
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Sent the unsent outcome events of {Republished} transactions")]
-    private static partial void LogRepublished(ILogger logger, int republished);
 }

@@ -115,7 +115,7 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
 
         if (!await outbox.MarkPublishedAsync(transactionId, [.. events.Select(e => e.EventId)], cancellationToken))
         {
-            LogMarkFoundNoEvent(logger, transactionId);
+            Log.MarkFoundNoEvent(logger, transactionId);
         }
     }
 
@@ -151,7 +151,4 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
             JsonSerializer.SerializeToElement(data, GatewayJson.Options));
         return new OutboxEvent(state.TransactionId, state.Version, eventId, type, JsonSerializer.Serialize(envelope, GatewayJson.Options), now);
     }
-
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Published events of {TransactionId} were no longer in its outbox when marked")]
-    private static partial void LogMarkFoundNoEvent(ILogger logger, string transactionId);
 }

@@ -42,7 +42,7 @@ public sealed partial class TrackingActivities(
         catch (GatewayApiException ex)
         {
             metrics.GatewayCall(request.Target.ToString(), ex.Kind.ToString(), clock.GetElapsedTime(started));
-            LogReadFailed(logger, request.TransactionId, request.Target, ex.Kind, (int?)ex.StatusCode);
+            Log.GatewayReadFailed(logger, request.TransactionId, request.Target, ex.Kind, (int?)ex.StatusCode);
             return GatewayReadResult.Failed(request.Target, ex.StatusCode is { } status ? $"{ex.Kind} (HTTP {(int)status})" : ex.Kind.ToString());
         }
     }
@@ -60,7 +60,7 @@ public sealed partial class TrackingActivities(
         {
             if (await transactions.GetAsync(state.TransactionId, cancellationToken) is not { } stored)
             {
-                LogUnknownTransaction(logger, state.TransactionId);
+                Log.ChangeOfUnknownTransaction(logger, state.TransactionId);
                 return;
             }
 
@@ -88,17 +88,11 @@ public sealed partial class TrackingActivities(
                     await publisher.PublishAsync(state.TransactionId, events, cancellationToken);
                     return;
                 case WriteOutcome.NotFound:
-                    LogUnknownTransaction(logger, state.TransactionId);
+                    Log.ChangeOfUnknownTransaction(logger, state.TransactionId);
                     return;
             }
         }
 
         throw new InvalidOperationException($"Transaction {state.TransactionId} kept changing under {MaxConcurrencyRetries} attempts; the activity will be retried.");
     }
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Tracked change of unknown transaction {TransactionId} dropped")]
-    private static partial void LogUnknownTransaction(ILogger logger, string transactionId);
-
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Gateway read {Target} for {TransactionId} failed ({Kind}, HTTP {StatusCode}); backing off")]
-    private static partial void LogReadFailed(ILogger logger, string transactionId, PollTarget target, GatewayFailureKind kind, int? statusCode);
 }

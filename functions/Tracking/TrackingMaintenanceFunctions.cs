@@ -29,7 +29,7 @@ public sealed partial class TrackingMaintenanceFunctions(
             Timeout = PurgeTimeLimit,
         };
         var result = await tracking.PurgeAllInstancesAsync(filter, cancellationToken);
-        LogPurged(logger, result.PurgedInstanceCount, settings.PurgeAfter, result.IsComplete != false);
+        Log.TrackingPurged(logger, result.PurgedInstanceCount, settings.PurgeAfter, result.IsComplete != false);
     }
 
     [Function("CountStuckTracking")]
@@ -48,15 +48,9 @@ public sealed partial class TrackingMaintenanceFunctions(
         metrics.StuckTrackings(stuck.Count);
         if (stuck.Count > 0)
         {
-            LogStuck(logger, stuck.Count, settings.StuckAfter, string.Join(", ", stuck.Take(StuckNamed)));
+            Log.TrackingStuck(logger, stuck.Count, settings.StuckAfter, string.Join(", ", stuck.Take(StuckNamed)));
         }
     }
-
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Purged the history of {Purged} finished trackings older than {PurgeAfter} (complete: {Complete})")]
-    private static partial void LogPurged(ILogger logger, int purged, TimeSpan purgeAfter, bool complete);
-
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "{Count} trackings are still running more than {StuckAfter} after they started, e.g. {TransactionIds}")]
-    private static partial void LogStuck(ILogger logger, int count, TimeSpan stuckAfter, string transactionIds);
 }
 
 /// <summary>

@@ -125,7 +125,7 @@ public sealed partial class TransactionCreation(
         }
         catch (GatewayApiException ex)
         {
-            LogGatewayCreateFailed(logger, ex.Kind, (int?)ex.StatusCode);
+            Log.GatewayCreateFailed(logger, ex.Kind, (int?)ex.StatusCode);
             return new CreationResult.GatewayUnavailable(ex.Kind);
         }
 
@@ -134,7 +134,7 @@ public sealed partial class TransactionCreation(
         {
             // Only a broken random source gets here. The transaction is not stored (its webhooks are refused as
             // unknown and it expires unused); the failure lets the app retry with the same key and a new reference.
-            LogNotesRefTaken(logger, created.TransactionId);
+            Log.NotesRefTaken(logger, created.TransactionId);
             throw new InvalidOperationException("The new notes reference is already taken.");
         }
 
@@ -163,7 +163,7 @@ public sealed partial class TransactionCreation(
 
         await tracking.StartAsync(trackingClient, start.State, cancellationToken);
         known.Remember(created.TransactionId, new TransactionIdentity(userId, notesRef));
-        LogCreated(logger, created.TransactionId, request.Securities.Count);
+        Log.TransactionCreated(logger, created.TransactionId, request.Securities.Count);
         return new CreationResult.Created(new CreatedTransactionResponse(created.TransactionId, session.GatewayToken, created.ExpireAt, session.Broker), Replayed: false);
     }
 
@@ -176,7 +176,7 @@ public sealed partial class TransactionCreation(
         catch (Azure.RequestFailedException ex)
         {
             // The transaction is stored and tracked; its index row catches up at its next status change.
-            LogIndexRepairFailed(logger, record.TransactionId, ex.Status);
+            Log.IndexRepairFailed(logger, record.TransactionId, ex.Status);
         }
     }
 
@@ -194,16 +194,4 @@ public sealed partial class TransactionCreation(
     }
 
     private static JsonSerializerOptions GatewayJsonOptions => Gateway.Client.Json.GatewayJson.Options;
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Created transaction {TransactionId} with {SecurityCount} securities")]
-    private static partial void LogCreated(ILogger logger, string transactionId, int securityCount);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Gateway create failed ({Kind}, HTTP {StatusCode}); the app may retry with the same idempotency key")]
-    private static partial void LogGatewayCreateFailed(ILogger logger, GatewayFailureKind kind, int? statusCode);
-
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "The notes reference sent with transaction {TransactionId} is already taken; the transaction is dropped (is the random source broken?)")]
-    private static partial void LogNotesRefTaken(ILogger logger, string transactionId);
-
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Could not write the user index row of new transaction {TransactionId} (HTTP {StatusCode}); it catches up at the next status change")]
-    private static partial void LogIndexRepairFailed(ILogger logger, string transactionId, int statusCode);
 }

@@ -65,7 +65,7 @@ public sealed partial class WebhookIntake(
         // A timestamp rejection has its own entry, logged where it is decided.
         if (!receipt.Accepted && receipt.Rejection is not (WebhookRejection.UnreadableTimestamp or WebhookRejection.TimestampOutsideWindow))
         {
-            LogRejected(logger, receipt.Rejection, receipt.ChecksumFailure);
+            Log.WebhookRejected(logger, receipt.Rejection, receipt.ChecksumFailure);
         }
 
         return receipt;
@@ -108,7 +108,7 @@ public sealed partial class WebhookIntake(
         // Checked once the checksum holds, so what is logged is the signed timestamp; before any storage lookup.
         if (!WebhookTimestamp.TryParse(webhook.Timestamp, out var timestamp))
         {
-            LogTimestampUnreadable(logger, webhook.Timestamp?.Length ?? 0);
+            Log.WebhookTimestampUnreadable(logger, webhook.Timestamp?.Length ?? 0);
             return new WebhookReceipt(WebhookRejection.UnreadableTimestamp);
         }
 
@@ -116,7 +116,7 @@ public sealed partial class WebhookIntake(
         var window = timestamp.Check(now, options.TimestampTolerance);
         if (window != WebhookTimestampCheck.Within)
         {
-            LogTimestampOutsideWindow(logger, window, timestamp.Instant, now, options.TimestampTolerance);
+            Log.WebhookTimestampOutsideWindow(logger, window, timestamp.Instant, now, options.TimestampTolerance);
             return new WebhookReceipt(WebhookRejection.TimestampOutsideWindow);
         }
 
@@ -155,13 +155,4 @@ public sealed partial class WebhookIntake(
             trackingClient, webhook.TransactionId, TrackerSignal.FromWebhook(webhook), TransactionTracking.DedupeKey(body.Span), cancellationToken);
         return new WebhookReceipt(WebhookRejection.None, Duplicate: !handedOver);
     }
-
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Webhook rejected: {Rejection} (checksum: {ChecksumFailure})")]
-    private static partial void LogRejected(ILogger logger, WebhookRejection rejection, ChecksumFailure checksumFailure);
-
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Webhook rejected: timestamp outside the accepted window ({Window}: timestamp {Timestamp}, now {Now}, tolerance {Tolerance})")]
-    private static partial void LogTimestampOutsideWindow(ILogger logger, WebhookTimestampCheck window, DateTimeOffset timestamp, DateTimeOffset now, TimeSpan tolerance);
-
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Webhook rejected: its signed timestamp ({Length} characters) is neither an ISO-8601 instant nor epoch milliseconds")]
-    private static partial void LogTimestampUnreadable(ILogger logger, int length);
 }

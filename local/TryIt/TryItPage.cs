@@ -51,7 +51,7 @@ public static partial class TryItPage
         page.MapGet("/api/config", (IHttpClientFactory http, CancellationToken ct) => ConfigAsync(simulator, http, ct));
         SimulatorProxy.Map(page.MapGroup("/sim"), simulator);
 
-        LogEnabled(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TryItPage).FullName!), BasePath + "/");
+        Log.TryItEnabled(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TryItPage).FullName!), BasePath + "/");
     }
 
     /// <summary>Signs in a demo user: any well-formed name becomes a user id with a development token.</summary>
@@ -86,9 +86,6 @@ public static partial class TryItPage
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\z", RegexOptions.CultureInvariant)]
     private static partial Regex DemoUserName();
-
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Try-it page enabled at {Path}: development only, it signs in any demo user")]
-    private static partial void LogEnabled(ILogger logger, string path);
 }
 
 public sealed record SessionRequest(string? UserName);

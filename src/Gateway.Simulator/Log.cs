@@ -3,9 +3,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Simulator;
 
-/// <summary>The simulator's log events. Never log secrets, tokens, checksums or webhook bodies.</summary>
+/// <summary>The simulator's log events (event ids 1–999). Never log secrets, tokens, checksums or webhook bodies.</summary>
 internal static partial class Log
 {
+    public const int FirstEventId = 1;
+    public const int LastEventId = 999;
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
         Message = "The simulator uses the local-only default secrets: fine on a developer machine, never anywhere else")]
     public static partial void LocalOnlySecrets(ILogger logger);

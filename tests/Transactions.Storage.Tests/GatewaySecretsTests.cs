@@ -100,7 +100,7 @@ public sealed class GatewaySecretsTests
 
         Assert.Equal("api-secret-1", secrets.ApiSecret);
         var warning = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
-        Assert.Equal(4131, warning.Id.Id);
+        Assert.Equal(8131, warning.Id.Id);
         Assert.All(_logger.Collector.GetSnapshot(), r =>
         {
             Assert.DoesNotContain("secret-1", r.Message, StringComparison.Ordinal);

@@ -310,9 +310,13 @@ public sealed class GatewayClient : IGatewayClient
     }
 }
 
+/// <summary>The Gateway client's log messages; event ids 7000–7999 are stable.</summary>
 internal static partial class GatewayClientLog
 {
-    [LoggerMessage(EventId = 2101, EventName = "GatewayCallFailed", Level = LogLevel.Warning,
+    public const int FirstEventId = 7000;
+    public const int LastEventId = 7999;
+
+    [LoggerMessage(EventId = 7101, EventName = "GatewayCallFailed", Level = LogLevel.Warning,
         Message = "Gateway {Operation} failed: {Kind}, HTTP status {StatusCode}, errorType {ErrorType}")]
     public static partial void CallFailed(ILogger logger, GatewayOperation operation, GatewayFailureKind kind, int? statusCode, string? errorType);
 }

@@ -440,7 +440,7 @@ public sealed class GatewayClientTests
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Warning, entry.Level);
-        Assert.Equal(2101, entry.EventId.Id);
+        Assert.Equal(7101, entry.EventId.Id);
         Assert.Equal("GatewayCallFailed", entry.EventId.Name);
         Assert.Contains(entry.State, kv => kv.Key == "Kind" && Equals(kv.Value, GatewayFailureKind.Unauthorized));
         Assert.Contains(entry.State, kv => kv.Key == "StatusCode" && Equals(kv.Value, 401));

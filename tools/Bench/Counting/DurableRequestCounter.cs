@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -41,18 +40,10 @@ public sealed class DurableRequestCounter(int blobPort, int queuePort) : HttpPip
     }
 
     /// <summary>The task hub table an entity-group transaction writes, read from its body before it is sent.</summary>
-    private static string? BatchTable(HttpMessage message)
-    {
-        if (!message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) || message.Request.Content is null)
-        {
-            return null;
-        }
-
-        using var body = new MemoryStream();
-        message.Request.Content.WriteTo(body, CancellationToken.None);
-        var text = Encoding.UTF8.GetString(body.ToArray());
-        return Tables.FirstOrDefault(t => text.Contains(t + "(", StringComparison.Ordinal) || text.Contains(t + " ", StringComparison.Ordinal)) ?? "table";
-    }
+    private static string? BatchTable(HttpMessage message) =>
+        StorageRequestCounter.BatchBody(message) is { } text
+            ? Tables.FirstOrDefault(t => text.Contains(t + "(", StringComparison.Ordinal) || text.Contains(t + " ", StringComparison.Ordinal)) ?? "table"
+            : null;
 
     private DurableRequest Classify(HttpMessage message, string? batchTable)
     {

@@ -55,7 +55,7 @@ public sealed partial class StorageRequestCounter(string namePrefix, int queuePo
     }
 
     /// <summary>An entity-group transaction's multipart body, read before it is sent (it cannot be read afterwards).</summary>
-    private static string? BatchBody(HttpMessage message)
+    internal static string? BatchBody(HttpMessage message)
     {
         if (!message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) || message.Request.Content is null)
         {
