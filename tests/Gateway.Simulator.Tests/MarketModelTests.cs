@@ -171,6 +171,16 @@ public sealed class BatchRulesTests
     [MemberData(nameof(Cases))]
     public void StatusOf_Orders_DerivesTheBatchStatus((StockOrderStatus, int)[] placed, int unplaced, string expected) =>
         Assert.Equal(expected, BatchRules.StatusOf(placed, unplaced).Value);
+
+    [Theory]
+    [InlineData(1, "CANCELLED")]
+    [InlineData(0, "UNFILLED")]
+    public void StatusOf_EveryOrderCancelledWithoutAFill_CancelledOnlyWhenTheUserCancelled(int cancelledByUser, string expected) =>
+        Assert.Equal(expected, BatchRules.StatusOf([(StockOrderStatus.CancelledAmo, 0), (StockOrderStatus.Cancelled, 0)], 0, cancelledByUser).Value);
+
+    [Fact]
+    public void StatusOf_UserCancelledOneButAnotherFilled_PartiallyFilled() =>
+        Assert.Equal("PARTIALLYFILLED", BatchRules.StatusOf([(StockOrderStatus.CancelledAmo, 0), (StockOrderStatus.Complete, 5)], 0, 1).Value);
 }
 
 public sealed class SimulatorClockTests

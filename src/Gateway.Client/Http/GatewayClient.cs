@@ -18,6 +18,11 @@ public interface IGatewayClient
     /// <exception cref="GatewayApiException">The Gateway did not create the transaction, or the outcome is unknown.</exception>
     Task<CreatedTransaction> CreateTransactionAsync(CreateTransactionRequest request, string authToken, CancellationToken cancellationToken);
 
+    /// <summary>Creates the transaction that cancels one open order; the user confirms it in the SDK.</summary>
+    /// <exception cref="GatewayValidationException">The request is invalid; nothing was sent.</exception>
+    /// <exception cref="GatewayApiException">The Gateway did not create the transaction (e.g. the order is no longer open), or the outcome is unknown.</exception>
+    Task<CreatedTransaction> CreateCancellationAsync(CancelOrderRequest request, string authToken, CancellationToken cancellationToken);
+
     /// <exception cref="GatewayApiException">No usable answer.</exception>
     Task<TransactionDetails> GetTransactionDetailsAsync(string transactionId, string authToken, CancellationToken cancellationToken);
 
@@ -69,6 +74,26 @@ public sealed class GatewayClient : IGatewayClient
 
         ThrowIfInvalidAuthToken(authToken);
         var body = JsonSerializer.SerializeToUtf8Bytes(CreateTransactionBody.From(request), GatewayJson.Options);
+        using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint($"gateway/{options.GatewayName}/transaction"))
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } },
+        };
+        message.Options.Set(GatewayRetryRules.NotIdempotent, true);
+
+        return await SendAsync(GatewayOperation.CreateTransaction, message, authToken, ReadCreated, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<CreatedTransaction> CreateCancellationAsync(CancelOrderRequest request, string authToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = TransactionRequestValidator.ValidateCancellation(request);
+        if (problems.Count > 0)
+        {
+            throw new GatewayValidationException(problems);
+        }
+
+        ThrowIfInvalidAuthToken(authToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(CancelOrderBody.From(request), GatewayJson.Options);
         using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint($"gateway/{options.GatewayName}/transaction"))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } },

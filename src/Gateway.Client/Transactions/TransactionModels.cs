@@ -37,6 +37,26 @@ public sealed record TransactionOrderConfig(string Type, IReadOnlyList<SecurityO
 
 public sealed record CreatedTransaction(string TransactionId, DateTimeOffset ExpireAt);
 
+/// <summary>
+/// Asks the Gateway for a transaction that cancels one open order (AMO, limit or stop-loss) of an earlier transaction:
+/// the user confirms it in the SDK, like any transaction.
+/// </summary>
+public sealed record CancelOrderRequest(string BatchId, string Ticker, string? Notes = null);
+
+/// <summary>The wire body of <c>POST /gateway/{gw}/transaction</c> with the <c>CANCEL_ORDER</c> intent.</summary>
+public sealed record CancelOrderBody(string Intent, CancelOrderConfig OrderConfig, string? Notes)
+{
+    public const string CancelOrderIntent = "CANCEL_ORDER";
+
+    public static CancelOrderBody From(CancelOrderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new(CancelOrderIntent, new CancelOrderConfig(request.BatchId, request.Ticker), request.Notes);
+    }
+}
+
+public sealed record CancelOrderConfig(string BatchId, string Ticker);
+
 [JsonConverter(typeof(OpenEnumerationConverter<TransactionStatus>))]
 public readonly record struct TransactionStatus(string Value) : IOpenEnumeration<TransactionStatus>
 {

@@ -69,6 +69,36 @@ public static partial class TransactionRequestValidator
         return errors;
     }
 
+    /// <summary>Checks a cancellation: a 24-hex batch id and an NSE ticker.</summary>
+    public static IReadOnlyList<ValidationError> ValidateCancellation(CancelOrderRequest? request)
+    {
+        if (request is null)
+        {
+            return [new("", "A request body is required.")];
+        }
+
+        var errors = new List<ValidationError>();
+        if (request.BatchId is null || !BatchIdPattern().IsMatch(request.BatchId))
+        {
+            errors.Add(new("batchId", "A batch id is 24 lower-case hexadecimal characters."));
+        }
+
+        if (request.Ticker is null || !NseSymbol().IsMatch(request.Ticker))
+        {
+            errors.Add(new("ticker", "A ticker must be an upper-case NSE symbol (A-Z, 0-9, '&', '-', '_'; at most 20 characters)."));
+        }
+
+        if (request.Notes is { Length: > MaxNotesLength })
+        {
+            errors.Add(new("notes", $"Notes must be at most {MaxNotesLength} characters."));
+        }
+
+        return errors;
+    }
+
+    [GeneratedRegex(@"^[0-9a-f]{24}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex BatchIdPattern();
+
     private static void ValidateBasket(BasketBranding basket, List<ValidationError> errors)
     {
         if (basket.Name is null && basket.LogoUrl is null)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Client.Auth;
 using Gateway.Client.Json;
 using Gateway.Client.Transactions;
 using Gateway.Simulator.Engine;
@@ -35,8 +36,14 @@ internal static class GatewayEndpoints
         try
         {
             // Read with the client's own settings: what the client writes, the simulator reads.
-            body = await JsonSerializer.DeserializeAsync<CreateTransactionBody>(request.Body, GatewayJson.Options, cancellationToken)
-                .ConfigureAwait(false);
+            var json = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, GatewayJson.Options, cancellationToken).ConfigureAwait(false);
+            if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("intent", out var intent)
+                && intent.ValueKind == JsonValueKind.String && intent.GetString() == CancelOrderBody.CancelOrderIntent)
+            {
+                return CreateCancellation(json.Deserialize<CancelOrderBody>(GatewayJson.Options), claims, simulation);
+            }
+
+            body = json.Deserialize<CreateTransactionBody>(GatewayJson.Options);
         }
         catch (JsonException ex)
         {
@@ -51,6 +58,24 @@ internal static class GatewayEndpoints
 
         var created = simulation.CreateTransaction(new CreateTransactionRequest(body!.OrderConfig.Securities, body.Notes, body.OrderConfig.Basket), claims);
         return GatewayResults.Success(created);
+    }
+
+    private static IResult CreateCancellation(CancelOrderBody? body, GatewayTokenClaims claims, Simulation simulation)
+    {
+        if (body?.OrderConfig is null)
+        {
+            return GatewayResults.BadRequest(["orderConfig: is required."]);
+        }
+
+        var request = new CancelOrderRequest(body.OrderConfig.BatchId, body.OrderConfig.Ticker, body.Notes);
+        var errors = TransactionRequestValidator.ValidateCancellation(request).Select(error => $"orderConfig.{error.Field}: {error.Message}").ToList();
+        if (errors.Count > 0)
+        {
+            return GatewayResults.BadRequest(errors);
+        }
+
+        var (created, problem) = simulation.CreateCancellation(request, claims);
+        return created is null ? GatewayResults.BadRequest([problem!]) : GatewayResults.Success(created);
     }
 
     private static async Task<IResult> TransactionDetailsAsync(

@@ -18,6 +18,10 @@ public static class FlowErrors
     public static TransactionError OrderWindowRefreshed { get; } =
         new("transaction_expired", "The order window was refreshed, which expires the transaction (1005).");
 
+    /// <summary>The order a <c>CANCEL_ORDER</c> transaction was to cancel is no longer open (it filled or was cancelled meanwhile) [assume].</summary>
+    public static TransactionError OrderNotOpen { get; } =
+        new("order_not_open", "The order to cancel is no longer open.");
+
     public static TransactionError UserMismatch { get; } =
         new("user_mismatch", "The broker account that logged in belongs to another user (1001).");
 

@@ -68,6 +68,16 @@ internal sealed class SimOrder(string ticker, TradeType type, int quantity, Orde
         StatusMessage = statusMessage;
     }
 
+    /// <summary>The user cancelled the order through a <c>CANCEL_ORDER</c> transaction: <c>CANCELLED AMO</c> for an after-market order.</summary>
+    public void CancelByUser(bool afterMarket)
+    {
+        Status = afterMarket ? StockOrderStatus.CancelledAmo : StockOrderStatus.Cancelled;
+        StatusMessage = "Cancelled by the user";
+        CancelledByUser = true;
+    }
+
+    public bool CancelledByUser { get; private set; }
+
     public StockOrder ToWire() => new()
     {
         Tradingsymbol = Ticker,
@@ -117,7 +127,7 @@ internal sealed class SimBatch(string batchId, string transactionId, OrderVariet
         BuyAmount = AmountOf(TradeType.Buy),
         SellAmount = AmountOf(TradeType.Sell),
         CompletedDate = CompletedDate,
-        Status = BatchRules.StatusOf(Orders.Select(o => (o.Status, o.FilledQuantity)).ToList(), Unplaced.Count),
+        Status = BatchRules.StatusOf(Orders.Select(o => (o.Status, o.FilledQuantity)).ToList(), Unplaced.Count, Orders.Count(o => o.CancelledByUser)),
         Orders = [.. Orders.Select(order => order.ToWire())],
         Unplaced = [.. Unplaced.Select(order => order.ToWire())],
     };
@@ -132,9 +142,10 @@ public static class BatchRules
     /// <summary>
     /// Open orders: <c>PLACED</c>, or <c>PARTIALLYPLACED</c> when some never reached the broker. All final:
     /// nothing placed → <c>UNPLACED</c>; everything placed and complete → <c>COMPLETED</c>; any shares filled →
-    /// <c>PARTIALLYFILLED</c>; no fill and every placed order failed in the adapter → <c>ERROR</c>; else <c>UNFILLED</c>.
+    /// <c>PARTIALLYFILLED</c>; no fill and every placed order failed in the adapter → <c>ERROR</c>; no fill, every placed
+    /// order cancelled and the user cancelled at least one → <c>CANCELLED</c>; else <c>UNFILLED</c>.
     /// </summary>
-    public static BatchStatus StatusOf(IReadOnlyList<(StockOrderStatus Status, int FilledQuantity)> placed, int unplacedCount)
+    public static BatchStatus StatusOf(IReadOnlyList<(StockOrderStatus Status, int FilledQuantity)> placed, int unplacedCount, int cancelledByUser = 0)
     {
         ArgumentNullException.ThrowIfNull(placed);
         if (placed.Any(order => !order.Status.IsFinal))
@@ -155,6 +166,11 @@ public static class BatchRules
         if (placed.Any(order => order.FilledQuantity > 0))
         {
             return BatchStatus.PartiallyFilled;
+        }
+
+        if (cancelledByUser > 0 && placed.All(order => order.Status == StockOrderStatus.Cancelled || order.Status == StockOrderStatus.CancelledAmo))
+        {
+            return BatchStatus.Cancelled;
         }
 
         return placed.All(order => order.Status == StockOrderStatus.Error) ? BatchStatus.Error : BatchStatus.Unfilled;

@@ -5,6 +5,9 @@ using Gateway.Simulator.Webhooks;
 
 namespace Gateway.Simulator.Engine;
 
+/// <summary>The open order a <c>CANCEL_ORDER</c> transaction cancels: a ticker in a batch of an earlier transaction.</summary>
+public sealed record CancelTarget(string TransactionId, string BatchId, string Ticker);
+
 /// <summary>One Gateway transaction and everything that happened to it. Mutated only under the simulation's lock.</summary>
 internal sealed class SimTransaction(string id, DateTimeOffset createdAt, DateTimeOffset expireAt, IEnumerable<SecurityOrder> securities, string? notes, BasketBranding? basket, Scenario scenario)
 {
@@ -15,6 +18,9 @@ internal sealed class SimTransaction(string id, DateTimeOffset createdAt, DateTi
     public DateTimeOffset ExpireAt { get; } = expireAt;
 
     public string? Notes { get; } = notes;
+
+    /// <summary>For a <c>CANCEL_ORDER</c> transaction: the open order its confirmation cancels.</summary>
+    public CancelTarget? Cancels { get; init; }
 
     /// <summary>The name and logo the SDK screens show for the basket, as created.</summary>
     public BasketBranding? Basket { get; } = basket;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Client.Auth;
+using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 
 namespace Gateway.Simulator.Engine;
@@ -112,6 +113,11 @@ public sealed partial class Simulation
                 return NotAllowed(t, "Log in at the broker before confirming.");
             }
 
+            if (t.Cancels is { } target)
+            {
+                return CancelOrder(t, target, now);
+            }
+
             if (t.Securities.Exists(s => s.Quantity is null || s.Type is null))
             {
                 return NotAllowed(t, "Every security needs a quantity and a type before confirming: send them with edit.");
@@ -135,6 +141,23 @@ public sealed partial class Simulation
             PlaceOrders(t, now);
             return new SdkStepResult(SdkStepStatus.Done, ViewOf(t), t.ToOrderResponse());
         });
+
+    /// <summary>Confirming a <c>CANCEL_ORDER</c> transaction: the target order is cancelled if it is still open.</summary>
+    private SdkStepResult CancelOrder(SimTransaction t, CancelTarget target, DateTimeOffset now)
+    {
+        var original = transactions[target.TransactionId];
+        if (original.Batch?.FindOpen(target.Ticker) is not { } order)
+        {
+            return EndFlow(t, FlowErrors.OrderNotOpen);
+        }
+
+        order.CancelByUser(afterMarket: original.Batch.Variety == OrderVariety.Amo);
+        AfterChange(original, original.Batch, now, changed: true);
+        SetStatus(t, TransactionStatus.Completed);
+
+        // [assume] The SDK resolves with the original transaction's order response, the cancelled order in it.
+        return new SdkStepResult(SdkStepStatus.Done, ViewOf(t), original.ToOrderResponse());
+    }
 
     /// <summary>The user closes the SDK before confirming: the flow ends in <c>user_cancelled</c>.</summary>
     public SdkStepResult Cancel(string transactionId, GatewayTokenClaims caller) =>

@@ -117,6 +117,41 @@ public sealed partial class Simulation : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// <c>POST /gateway/{gw}/transaction</c> with the <c>CANCEL_ORDER</c> intent: a transaction whose confirmation
+    /// cancels the open order of <paramref name="request"/>'s ticker in its batch.
+    /// </summary>
+    /// <returns>Null and the problem when the caller sees no such batch, or the ticker has no open order in it.</returns>
+    public (CreatedTransaction? Created, string? Problem) CreateCancellation(CancelOrderRequest request, GatewayTokenClaims caller)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        lock (gate)
+        {
+            var original = transactions.Values.FirstOrDefault(t =>
+                t.Batch is { } batch && string.Equals(batch.BatchId, request.BatchId, StringComparison.Ordinal) && t.IsVisibleTo(caller.SmallcaseAuthId));
+            if (original is null)
+            {
+                return (null, $"orderConfig.batchId: no batch {request.BatchId}.");
+            }
+
+            if (original.Batch!.FindOpen(request.Ticker) is null)
+            {
+                return (null, $"orderConfig.ticker: {request.Ticker} has no open order in batch {request.BatchId}.");
+            }
+
+            var now = clock.GetUtcNow();
+            var transaction = new SimTransaction("TRX_" + NewHexId(32), now, now + options.TransactionLifetime, [], request.Notes, basket: null, defaultScenario)
+            {
+                SmallcaseAuthId = caller.SmallcaseAuthId,
+                Cancels = new CancelTarget(original.Id, request.BatchId, request.Ticker),
+            };
+            transactions.Add(transaction.Id, transaction);
+            Log.TransactionCreated(logger, transaction.Id, 0);
+            return (new CreatedTransaction(transaction.Id, transaction.ExpireAt), null);
+        }
+    }
+
     /// <summary><c>POST /gateway/{gw}/transaction</c> for a request that passed validation.</summary>
     public CreatedTransaction CreateTransaction(CreateTransactionRequest request, GatewayTokenClaims caller)
     {
