@@ -13,7 +13,9 @@ public sealed class CancelOrderContractTests : ContractTestBase
     private async Task<(string TransactionId, OrderBatch Batch)> AmoPlacedAsync()
     {
         await H.MoveClockToAsync(FridayEvening);
-        var (id, result) = await H.TradeAsync(Buy("RELIANCE", 2), Buy("ITC", 5));
+        var created = await H.CreateAsync(Buy("RELIANCE", 2), Buy("ITC", 5));
+        await H.LoginAsync(created.TransactionId, "kite", "AB1234");
+        var (id, result) = (created.TransactionId, await H.ConfirmAsync(created.TransactionId));
         var batch = Assert.Single(result.OrderBatches);
         Assert.Equal(OrderVariety.Amo, batch.Variety);
         return (id, batch);
@@ -93,6 +95,20 @@ public sealed class CancelOrderContractTests : ContractTestBase
         Assert.Equal(HttpStatusCode.UnprocessableEntity, confirm.StatusCode);
         Assert.Equal("order_not_open", (await H.DetailsAsync(cancellation.TransactionId)).Details.Error?.Code);
         Assert.Equal(StockOrderStatus.Complete, Assert.Single(H.Truth(original).Orders.OrderBatches).Orders.Single(o => o.Tradingsymbol == "ITC").Status);
+    }
+
+    [Fact]
+    public async Task CancellationConfirmedFromAnotherBrokerAccount_FlowEndsUserMismatchAndTheOrderStaysOpen()
+    {
+        var (original, batch) = await AmoPlacedAsync();
+        var cancellation = await H.Client.CreateCancellationAsync(new CancelOrderRequest(batch.BatchId!, "ITC"), H.Guest(), H.Ct);
+        await H.LoginAsync(cancellation.TransactionId, "kite", "SOMEONE-ELSE");
+
+        using var confirm = await H.SdkAsync(cancellation.TransactionId, "confirm");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, confirm.StatusCode);
+        Assert.Equal("user_mismatch", (await H.DetailsAsync(cancellation.TransactionId)).Details.Error?.Code);
+        Assert.Equal(StockOrderStatus.Placed, Assert.Single(H.Truth(original).Orders.OrderBatches).Orders.Single(o => o.Tradingsymbol == "ITC").Status);
     }
 
     [Theory]

@@ -146,6 +146,13 @@ public sealed partial class Simulation
     private SdkStepResult CancelOrder(SimTransaction t, CancelTarget target, DateTimeOffset now)
     {
         var original = transactions[target.TransactionId];
+
+        // Only the broker account that placed the order can cancel it.
+        if (!string.Equals(t.SmallcaseAuthId, original.SmallcaseAuthId, StringComparison.Ordinal))
+        {
+            return EndFlow(t, FlowErrors.UserMismatch);
+        }
+
         if (original.Batch?.FindOpen(target.Ticker) is not { } order)
         {
             return EndFlow(t, FlowErrors.OrderNotOpen);
