@@ -63,40 +63,31 @@ public sealed class GatewayClient : IGatewayClient
         this.logger = logger;
     }
 
-    public async Task<CreatedTransaction> CreateTransactionAsync(CreateTransactionRequest request, string authToken, CancellationToken cancellationToken)
+    public Task<CreatedTransaction> CreateTransactionAsync(CreateTransactionRequest request, string authToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var problems = TransactionRequestValidator.Validate(request);
-        if (problems.Count > 0)
-        {
-            throw new GatewayValidationException(problems);
-        }
-
-        ThrowIfInvalidAuthToken(authToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(CreateTransactionBody.From(request), GatewayJson.Options);
-        using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint($"gateway/{options.GatewayName}/transaction"))
-        {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } },
-        };
-        message.Options.Set(GatewayRetryRules.NotIdempotent, true);
-
-        return await SendAsync(GatewayOperation.CreateTransaction, message, authToken, ReadCreated, cancellationToken).ConfigureAwait(false);
+        return PostTransactionAsync(TransactionRequestValidator.Validate(request), () => CreateTransactionBody.From(request), authToken, cancellationToken);
     }
 
-    public async Task<CreatedTransaction> CreateCancellationAsync(CancelOrderRequest request, string authToken, CancellationToken cancellationToken)
+    public Task<CreatedTransaction> CreateCancellationAsync(CancelOrderRequest request, string authToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var problems = TransactionRequestValidator.ValidateCancellation(request);
+        return PostTransactionAsync(TransactionRequestValidator.ValidateCancellation(request), () => CancelOrderBody.From(request), authToken, cancellationToken);
+    }
+
+    /// <summary><c>POST /gateway/{gw}/transaction</c> with a body of any intent, once it is valid; never retried once sent.</summary>
+    private async Task<CreatedTransaction> PostTransactionAsync<TBody>(
+        IReadOnlyList<ValidationError> problems, Func<TBody> body, string authToken, CancellationToken cancellationToken)
+    {
         if (problems.Count > 0)
         {
             throw new GatewayValidationException(problems);
         }
 
         ThrowIfInvalidAuthToken(authToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(CancelOrderBody.From(request), GatewayJson.Options);
         using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint($"gateway/{options.GatewayName}/transaction"))
         {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } },
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body(), GatewayJson.Options)) { Headers = { ContentType = JsonContentType } },
         };
         message.Options.Set(GatewayRetryRules.NotIdempotent, true);
 
