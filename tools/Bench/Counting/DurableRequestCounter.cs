@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace Bench.Counting;
 
@@ -16,36 +14,11 @@ public sealed record DurableRequest(string Kind, bool IsBackground)
 /// Counts the durable runtime's storage requests (added through <c>DurableStorageInstrumentation</c>), by service and
 /// kind, telling apart the background ones (idle polls, partition leases) that cost per minute, not per transaction.
 /// </summary>
-public sealed class DurableRequestCounter(int blobPort, int queuePort) : HttpPipelinePolicy
+public sealed class DurableRequestCounter(int blobPort, int queuePort) : RecordingPolicy<DurableRequest>
 {
     private static readonly string[] Tables = ["History", "Instances", "Partitions"];
-    private readonly ConcurrentQueue<DurableRequest> requests = new();
 
-    public int Count => requests.Count;
-
-    public IReadOnlyList<DurableRequest> Since(int mark) => [.. requests.Skip(mark)];
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        var batchTable = BatchTable(message);
-        ProcessNext(message, pipeline);
-        requests.Enqueue(Classify(message, batchTable));
-    }
-
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        var batchTable = BatchTable(message);
-        await ProcessNextAsync(message, pipeline);
-        requests.Enqueue(Classify(message, batchTable));
-    }
-
-    /// <summary>The task hub table an entity-group transaction writes, read from its body before it is sent.</summary>
-    private static string? BatchTable(HttpMessage message) =>
-        StorageRequestCounter.BatchBody(message) is { } text
-            ? Tables.FirstOrDefault(t => text.Contains(t + "(", StringComparison.Ordinal) || text.Contains(t + " ", StringComparison.Ordinal)) ?? "table"
-            : null;
-
-    private DurableRequest Classify(HttpMessage message, string? batchTable)
+    protected override DurableRequest Classify(HttpMessage message, string? batchBody)
     {
         var uri = message.Request.Uri.ToUri();
         var method = message.Request.Method.Method;
@@ -67,8 +40,10 @@ public sealed class DurableRequestCounter(int blobPort, int queuePort) : HttpPip
             return new DurableRequest(method switch { "POST" => "queue send", "DELETE" => "queue delete", "PUT" => "queue update", _ => $"queue {method}" }, false);
         }
 
-        if (batchTable is not null)
+        if (batchBody is not null)
         {
+            // The task hub table the entity-group transaction writes.
+            var batchTable = Tables.FirstOrDefault(t => batchBody.Contains(t + "(", StringComparison.Ordinal) || batchBody.Contains(t + " ", StringComparison.Ordinal)) ?? "table";
             return new DurableRequest($"{batchTable} batch", false);
         }
 

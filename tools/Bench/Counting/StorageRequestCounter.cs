@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace Bench.Counting;
 
@@ -31,43 +29,9 @@ public sealed record StorageRequest(long Timestamp, string Method, string Servic
 /// An Azure.Core pipeline policy (added through <c>StorageOptions.AdditionalPolicies</c>) that records every table and
 /// queue request the app sends, classified by operation.
 /// </summary>
-public sealed partial class StorageRequestCounter(string namePrefix, int queuePort) : HttpPipelinePolicy
+public sealed partial class StorageRequestCounter(string namePrefix, int queuePort) : RecordingPolicy<StorageRequest>
 {
-    private readonly ConcurrentQueue<StorageRequest> requests = new();
-
-    public int Count => requests.Count;
-
-    /// <summary>Requests recorded after <paramref name="mark"/> (a value of <see cref="Count"/> taken earlier).</summary>
-    public IReadOnlyList<StorageRequest> Since(int mark) => [.. requests.Skip(mark)];
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        var batch = BatchBody(message);
-        ProcessNext(message, pipeline);
-        requests.Enqueue(Classify(message, batch));
-    }
-
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        var batch = BatchBody(message);
-        await ProcessNextAsync(message, pipeline);
-        requests.Enqueue(Classify(message, batch));
-    }
-
-    /// <summary>An entity-group transaction's multipart body, read before it is sent (it cannot be read afterwards).</summary>
-    internal static string? BatchBody(HttpMessage message)
-    {
-        if (!message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) || message.Request.Content is null)
-        {
-            return null;
-        }
-
-        using var body = new MemoryStream();
-        message.Request.Content.WriteTo(body, CancellationToken.None);
-        return System.Text.Encoding.UTF8.GetString(body.ToArray());
-    }
-
-    private StorageRequest Classify(HttpMessage message, string? batchBody)
+    protected override StorageRequest Classify(HttpMessage message, string? batchBody)
     {
         var request = message.Request;
         var uri = request.Uri.ToUri();

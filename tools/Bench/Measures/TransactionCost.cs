@@ -145,9 +145,9 @@ public static class TransactionCost
         var requests = app.Storage.Since(storageMark);
         var counted = requests.Where(r => !r.IsBackground).ToList();
         var gatewayCalls = app.Gateway.Since(gatewayMark);
-        var historyRows = await CountHistoryRowsAsync(app, created.TransactionId, cancellationToken);
+        var historyRows = await CountRowsAsync(app, "History", created.TransactionId, cancellationToken);
         await app.Services.GetRequiredService<DurableTaskClient>().PurgeInstanceAsync(created.TransactionId, cancellationToken);
-        var afterPurge = await CountHistoryRowsAsync(app, created.TransactionId, cancellationToken) + await CountInstanceRowsAsync(app, created.TransactionId, cancellationToken);
+        var afterPurge = await CountRowsAsync(app, "History", created.TransactionId, cancellationToken) + await CountRowsAsync(app, "Instances", created.TransactionId, cancellationToken);
         return new BasketCost(
             [.. counted.GroupBy(r => r.Operation, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))],
             counted.Count(r => r.IsWrite),
@@ -197,12 +197,6 @@ public static class TransactionCost
         await WaitForQuietAsync(app, cancellationToken);
         return results;
     }
-
-    private static Task<int> CountHistoryRowsAsync(InProcessApp app, string instanceId, CancellationToken cancellationToken) =>
-        CountRowsAsync(app, "History", instanceId, cancellationToken);
-
-    private static Task<int> CountInstanceRowsAsync(InProcessApp app, string instanceId, CancellationToken cancellationToken) =>
-        CountRowsAsync(app, "Instances", instanceId, cancellationToken);
 
     /// <summary>Rows of one instance in a task hub table, read with a client of the bench's own (not counted).</summary>
     private static async Task<int> CountRowsAsync(InProcessApp app, string table, string instanceId, CancellationToken cancellationToken)
