@@ -14,9 +14,12 @@ once="${1:-}"
 
 fail() { echo "run.sh: $*" >&2; exit 1; }
 
-# Prints a free loopback port.
-free_port() {
-  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+# free_ports N: prints N distinct free loopback ports.
+free_ports() {
+  node -e '
+const net = require("net");
+const one = () => new Promise(r => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => r(p)); }); });
+(async () => { const ps = []; while (ps.length < Number(process.argv[1])) { const p = await one(); if (!ps.includes(p)) ps.push(p); } console.log(ps.join(" ")); })();' "$1"
 }
 
 # Exit code 0 when nothing listens on 127.0.0.1:$1 and it can be bound.
@@ -34,7 +37,7 @@ choose_port() {
     echo "$default"
   else
     local port
-    port="$(free_port)"
+    port="$(free_ports 1)"
     echo "Port $default is in use; using $port instead (set $name to choose)." >&2
     echo "$port"
   fi
@@ -48,10 +51,7 @@ sim_port="$(choose_port SIM_PORT 7072)"
 echo "Building..."
 dotnet build tools/Demo/Demo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
 
-read -r blob_port queue_port table_port <<<"$(node -e '
-const net = require("net");
-const one = () => new Promise(r => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => r(p)); }); });
-(async () => { const ps = []; while (ps.length < 3) { const p = await one(); if (!ps.includes(p)) ps.push(p); } console.log(ps.join(" ")); })();')"
+read -r blob_port queue_port table_port <<<"$(free_ports 3)"
 
 pids=()
 # stop SECONDS PID...: SIGTERM, then SIGKILL to whichever has not exited after SECONDS.

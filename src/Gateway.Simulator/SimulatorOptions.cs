@@ -14,9 +14,6 @@ public sealed record SimulatorOptions
     /// <summary>Local-only default for <see cref="ApiSecret"/>. Never use it outside a developer machine or a test.</summary>
     public const string LocalOnlyApiSecret = "local-only-simulator-api-secret";
 
-    /// <summary>The 17 documented broker keys (contract section 7); each is also accepted with a <c>-leprechaun</c> suffix.</summary>
-    public static IReadOnlyList<string> DocumentedBrokers => Gateway.Client.Sdk.BrokerKeys.Documented;
-
     /// <summary>Brokers whose users may place limit orders (contract section 2).</summary>
     public static readonly IReadOnlyList<string> DocumentedLimitOrderBrokers = ["fivepaisa", "groww", "kite"];
 
@@ -45,7 +42,8 @@ public sealed record SimulatorOptions
     /// <summary>Real-time limit for one webhook POST; a slower receiver counts as a failed attempt.</summary>
     public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    public IReadOnlyList<string> Brokers { get; init; } = DocumentedBrokers;
+    /// <summary>The broker keys offered: the 17 documented ones (contract section 7); each is also accepted with a <c>-leprechaun</c> suffix.</summary>
+    public IReadOnlyList<string> Brokers { get; init; } = Gateway.Client.Sdk.BrokerKeys.Documented;
 
     public IReadOnlyList<string> LimitOrderBrokers { get; init; } = DocumentedLimitOrderBrokers;
 

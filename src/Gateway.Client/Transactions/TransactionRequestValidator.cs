@@ -55,11 +55,7 @@ public static partial class TransactionRequestValidator
         }
 
         ValidateAllOrNone(securities, errors);
-
-        if (request.Notes is { Length: > MaxNotesLength })
-        {
-            errors.Add(new("notes", $"Notes must be at most {MaxNotesLength} characters."));
-        }
+        ValidateNotes(request.Notes, errors);
 
         if (request.Basket is { } basket)
         {
@@ -83,17 +79,35 @@ public static partial class TransactionRequestValidator
             errors.Add(new("batchId", "A batch id is 24 lower-case hexadecimal characters."));
         }
 
-        if (request.Ticker is null || !NseSymbol().IsMatch(request.Ticker))
+        ValidateTicker(request.Ticker, "ticker", errors);
+        ValidateNotes(request.Notes, errors);
+        return errors;
+    }
+
+    /// <returns>True when <paramref name="ticker"/> is an NSE symbol; otherwise the problem is reported at <paramref name="field"/>.</returns>
+    private static bool ValidateTicker(string? ticker, string field, List<ValidationError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(ticker))
         {
-            errors.Add(new("ticker", "A ticker must be an upper-case NSE symbol (A-Z, 0-9, '&', '-', '_'; at most 20 characters)."));
+            errors.Add(new(field, "A ticker is required."));
+            return false;
         }
 
-        if (request.Notes is { Length: > MaxNotesLength })
+        if (!NseSymbol().IsMatch(ticker))
+        {
+            errors.Add(new(field, "A ticker must be an upper-case NSE symbol (A-Z, 0-9, '&', '-', '_'; at most 20 characters)."));
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void ValidateNotes(string? notes, List<ValidationError> errors)
+    {
+        if (notes is { Length: > MaxNotesLength })
         {
             errors.Add(new("notes", $"Notes must be at most {MaxNotesLength} characters."));
         }
-
-        return errors;
     }
 
     [GeneratedRegex(@"^[0-9a-f]{24}\z", RegexOptions.CultureInvariant)]
@@ -129,15 +143,7 @@ public static partial class TransactionRequestValidator
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(security.Ticker))
-        {
-            errors.Add(new($"{path}.ticker", "A ticker is required."));
-        }
-        else if (!NseSymbol().IsMatch(security.Ticker))
-        {
-            errors.Add(new($"{path}.ticker", "A ticker must be an upper-case NSE symbol (A-Z, 0-9, '&', '-', '_'; at most 20 characters)."));
-        }
-        else if (!seen.Add(security.Ticker))
+        if (ValidateTicker(security.Ticker, $"{path}.ticker", errors) && !seen.Add(security.Ticker))
         {
             errors.Add(new($"{path}.ticker", $"'{security.Ticker}' appears more than once; combine it into one security."));
         }

@@ -140,15 +140,7 @@ public sealed partial class Simulation : IDisposable
                 return (null, $"orderConfig.ticker: {request.Ticker} has no open order in batch {request.BatchId}.");
             }
 
-            var now = clock.GetUtcNow();
-            var transaction = new SimTransaction("TRX_" + NewHexId(32), now, now + options.TransactionLifetime, [], request.Notes, basket: null, defaultScenario)
-            {
-                SmallcaseAuthId = caller.SmallcaseAuthId,
-                Cancels = new CancelTarget(original.Id, request.BatchId, request.Ticker),
-            };
-            transactions.Add(transaction.Id, transaction);
-            Log.TransactionCreated(logger, transaction.Id, 0);
-            return (new CreatedTransaction(transaction.Id, transaction.ExpireAt), null);
+            return (Add([], request.Notes, basket: null, caller, new CancelTarget(original.Id, request.BatchId, request.Ticker)), null);
         }
     }
 
@@ -159,16 +151,22 @@ public sealed partial class Simulation : IDisposable
         ArgumentNullException.ThrowIfNull(caller);
         lock (gate)
         {
-            var now = clock.GetUtcNow();
-            var transaction = new SimTransaction(
-                "TRX_" + NewHexId(32), now, now + options.TransactionLifetime, request.Securities, request.Notes, request.Basket, defaultScenario)
-            {
-                SmallcaseAuthId = caller.SmallcaseAuthId,
-            };
-            transactions.Add(transaction.Id, transaction);
-            Log.TransactionCreated(logger, transaction.Id, transaction.Securities.Count);
-            return new CreatedTransaction(transaction.Id, transaction.ExpireAt);
+            return Add(request.Securities, request.Notes, request.Basket, caller, cancels: null);
         }
+    }
+
+    /// <summary>A new transaction on the default scenario, owned by the caller's smallcaseAuthId when it has one. Under the lock.</summary>
+    private CreatedTransaction Add(IReadOnlyList<SecurityOrder> securities, string? notes, BasketBranding? basket, GatewayTokenClaims caller, CancelTarget? cancels)
+    {
+        var now = clock.GetUtcNow();
+        var transaction = new SimTransaction("TRX_" + NewHexId(32), now, now + options.TransactionLifetime, securities, notes, basket, defaultScenario)
+        {
+            SmallcaseAuthId = caller.SmallcaseAuthId,
+            Cancels = cancels,
+        };
+        transactions.Add(transaction.Id, transaction);
+        Log.TransactionCreated(logger, transaction.Id, transaction.Securities.Count);
+        return new CreatedTransaction(transaction.Id, transaction.ExpireAt);
     }
 
     /// <summary><c>GET /v1/{gw}/engine/transactiondetails</c>; null when unknown or another user's.</summary>
