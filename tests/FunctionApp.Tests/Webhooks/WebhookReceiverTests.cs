@@ -254,7 +254,10 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite)
     [Fact]
     public async Task Receive_TableStorageUnavailable_Returns503WithRetryAfterAndTheRedeliveryIsStored()
     {
-        await using var harness = await AppHarness.StartAsync(azurite);
+        // The outage can catch the task hub taking the tracking's first message: it comes back after its visibility
+        // timeout (10 s here, 5 min by default), as in the tracking's storage-outage test.
+        await using var harness = await AppHarness.StartAsync(
+            azurite, new Dictionary<string, string?> { ["Durable:MessageVisibilityTimeout"] = "00:00:10", ["Tracker:RecordRetryMax"] = "00:00:05" });
         var (transactionId, notes) = await CreateAsync(harness);
         var webhook = SignedWebhook.Text(harness.Simulator.Clock, transactionId, notes, SignedWebhook.NewAuthId());
 
