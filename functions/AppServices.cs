@@ -40,6 +40,7 @@ public static class AppServices
         services.AddSingleton<GatewaySessions>();
         services.AddSingleton<TransactionCreation>();
         services.AddSingleton<SdkResultIntake>();
+        services.AddSingleton<OrderCancellation>();
         services.AddSingleton<KnownTransactions>();
         services.AddSingleton<KnownAuthIdOwners>();
         services.AddSingleton<HandedOverHits>();

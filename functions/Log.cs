@@ -31,7 +31,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Created transaction {TransactionId} with {SecurityCount} securities")]
     public static partial void TransactionCreated(ILogger logger, string transactionId, int securityCount);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Gateway create failed ({Kind}, HTTP {StatusCode}); the app may retry with the same idempotency key")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Gateway create failed ({Kind}, HTTP {StatusCode}); the app may retry")]
     public static partial void GatewayCreateFailed(ILogger logger, GatewayFailureKind kind, int? statusCode);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "The notes reference sent with transaction {TransactionId} is already taken; the transaction is dropped (is the random source broken?)")]

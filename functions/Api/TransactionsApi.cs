@@ -15,6 +15,7 @@ public sealed class TransactionsApi(
     TransactionCreation creation,
     TransactionStore transactions,
     SdkResultIntake sdkResults,
+    OrderCancellation cancellations,
     GatewaySessions sessions)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
@@ -45,6 +46,12 @@ public sealed class TransactionsApi(
         [DurableClient] DurableTaskClient tracking) =>
         http.ForUserAsync(request, nameof(PostSdkResult), (userId, ct) => PostSdkResultAsync(transactionId, request, userId, tracking, ct));
 
+    [Function(nameof(CancelOrder))]
+    public Task<IResult> CancelOrder(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "transactions/{transactionId}/cancellations")] HttpRequest request,
+        string transactionId) =>
+        http.ForUserAsync(request, nameof(CancelOrder), (userId, ct) => CancelOrderAsync(transactionId, request, userId, ct));
+
     [Function(nameof(CreateSessionToken))]
     public Task<IResult> CreateSessionToken(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "session-token")] HttpRequest request) =>
@@ -74,19 +81,64 @@ public sealed class TransactionsApi(
         {
             CreationResult.Created { Replayed: false } created => TypedResults.Created($"/api/transactions/{created.Response.TransactionId}", CreatedAnswer(created.Response)),
             CreationResult.Created created => TypedResults.Ok(CreatedAnswer(created.Response)),
-            CreationResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
             CreationResult.Concurrent => ApiProblems.Status(StatusCodes.Status409Conflict, "A request with this Idempotency-Key is still being processed.", "Retry after it finishes to get its result."),
             CreationResult.KeyReused => ApiProblems.Status(StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used with a different request.", "Use a new key for a new transaction."),
-            CreationResult.Refused refused => ApiProblems.Status(
-                StatusCodes.Status422UnprocessableEntity,
-                "The Gateway refused the transaction.",
-                string.Join("; ", refused.Errors),
-                new Dictionary<string, object?> { ["errorType"] = refused.ErrorType }),
-            CreationResult.GatewayUnavailable unavailable => ApiProblems.Status(
-                unavailable.Kind == GatewayFailureKind.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
-                "The smallcase Gateway could not create the transaction.",
-                "Retry with the same Idempotency-Key."),
-            _ => throw new InvalidOperationException($"Unhandled creation result {result.GetType().Name}."),
+            _ => GatewayFailureProblem(result, "Retry with the same Idempotency-Key."),
+        };
+    }
+
+    /// <summary>Why the Gateway created no transaction, as Problem Details.</summary>
+    private static IResult GatewayFailureProblem(CreationResult result, string retryAdvice) => result switch
+    {
+        CreationResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
+        CreationResult.Refused refused => ApiProblems.Status(
+            StatusCodes.Status422UnprocessableEntity,
+            "The Gateway refused the transaction.",
+            string.Join("; ", refused.Errors),
+            new Dictionary<string, object?> { ["errorType"] = refused.ErrorType }),
+        CreationResult.GatewayUnavailable unavailable => ApiProblems.Status(
+            unavailable.Kind == GatewayFailureKind.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+            "The smallcase Gateway could not create the transaction.",
+            retryAdvice),
+        _ => throw new InvalidOperationException($"Unhandled creation result {result.GetType().Name}."),
+    };
+
+    private async Task<IResult> CancelOrderAsync(string transactionId, HttpRequest request, string userId, CancellationToken cancellationToken)
+    {
+        var (status, bytes) = await JsonBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (status != JsonBody.ReadStatus.Ok)
+        {
+            return BodyProblem(status);
+        }
+
+        if (!JsonBody.TryParse<CancelOrderCommand>(bytes, JsonBody.RequestOptions, out var command, out var error))
+        {
+            return ApiProblems.Validation("body", error!);
+        }
+
+        var result = await cancellations.CancelAsync(userId, transactionId, command!, cancellationToken);
+        return result switch
+        {
+            CancellationResult.Created created => TypedResults.Created($"/api/transactions/{transactionId}", new
+            {
+                created.Cancellation.Transaction.TransactionId,
+                created.Cancellation.Transaction.GatewayToken,
+                created.Cancellation.Transaction.ExpireAt,
+                created.Cancellation.Transaction.Broker,
+                sdk = sessions.Sdk,
+                cancels = new { transactionId, created.Cancellation.BatchId, created.Cancellation.Ticker },
+                sdkResultUrl = $"/api/transactions/{transactionId}/sdk-result",
+            }),
+            CancellationResult.NotFound => ApiProblems.NotFound("The transaction"),
+            CancellationResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
+            CancellationResult.NotCancellable refused => ApiProblems.Status(StatusCodes.Status409Conflict, "The order cannot be cancelled.", refused.Reason switch
+            {
+                CancellabilityKind.Final => "The order is final already (filled, rejected or cancelled).",
+                CancellabilityKind.NotPlaced => "No order is placed yet: the user has not confirmed the transaction.",
+                _ => "Only after-market, limit and stop-loss orders can be cancelled; a market order fills or the exchange cancels it.",
+            }),
+            CancellationResult.Failed failed => GatewayFailureProblem(failed.GatewayFailure, "Retry: a cancellation left unconfirmed expires unused."),
+            _ => throw new InvalidOperationException($"Unhandled cancellation result {result.GetType().Name}."),
         };
     }
 

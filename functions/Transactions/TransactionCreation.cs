@@ -110,23 +110,10 @@ public sealed partial class TransactionCreation(
     {
         var session = await sessions.ForUserAsync(userId, cancellationToken);
         var notesRef = NotesRefStore.NewReference();
-        CreatedTransaction created;
-        try
+        var call = await CallGatewayAsync(() => gateway.CreateTransactionAsync(request with { Notes = notesRef }, session.GatewayToken, cancellationToken), logger);
+        if (call.Transaction is not { } created)
         {
-            created = await gateway.CreateTransactionAsync(request with { Notes = notesRef }, session.GatewayToken, cancellationToken);
-        }
-        catch (GatewayValidationException ex)
-        {
-            return new CreationResult.Invalid(ex.Errors);
-        }
-        catch (GatewayApiException ex) when (ex.Kind == GatewayFailureKind.Rejected)
-        {
-            return new CreationResult.Refused(ex.ErrorType, ex.Errors);
-        }
-        catch (GatewayApiException ex)
-        {
-            Log.GatewayCreateFailed(logger, ex.Kind, (int?)ex.StatusCode);
-            return new CreationResult.GatewayUnavailable(ex.Kind);
+            return call.Failure!;
         }
 
         // Recorded before the transaction row, so every transaction that is tracked has its notes mapping.
@@ -165,6 +152,31 @@ public sealed partial class TransactionCreation(
         known.Remember(created.TransactionId, new TransactionIdentity(userId, notesRef));
         Log.TransactionCreated(logger, created.TransactionId, request.Securities.Count);
         return new CreationResult.Created(new CreatedTransactionResponse(created.TransactionId, session.GatewayToken, created.ExpireAt, session.Broker), Replayed: false);
+    }
+
+    /// <summary>
+    /// Posts a transaction of any intent to the Gateway: the created transaction, or why there is none (the request
+    /// was invalid, the Gateway refused it, or it could not be reached and the app may retry).
+    /// </summary>
+    internal static async Task<(CreatedTransaction? Transaction, CreationResult? Failure)> CallGatewayAsync(Func<Task<CreatedTransaction>> create, ILogger logger)
+    {
+        try
+        {
+            return (await create(), null);
+        }
+        catch (GatewayValidationException ex)
+        {
+            return (null, new CreationResult.Invalid(ex.Errors));
+        }
+        catch (GatewayApiException ex) when (ex.Kind == GatewayFailureKind.Rejected)
+        {
+            return (null, new CreationResult.Refused(ex.ErrorType, ex.Errors));
+        }
+        catch (GatewayApiException ex)
+        {
+            Log.GatewayCreateFailed(logger, ex.Kind, (int?)ex.StatusCode);
+            return (null, new CreationResult.GatewayUnavailable(ex.Kind));
+        }
     }
 
     private async Task TryRepairIndexAsync(TransactionRecord record, CancellationToken cancellationToken)

@@ -84,6 +84,14 @@ public static partial class TransactionRequestValidator
         return errors;
     }
 
+    /// <summary>The problems of a ticker given on its own, reported at <c>ticker</c>.</summary>
+    public static IReadOnlyList<ValidationError> ValidateTicker(string? ticker)
+    {
+        var errors = new List<ValidationError>();
+        ValidateTicker(ticker, "ticker", errors);
+        return errors;
+    }
+
     /// <returns>True when <paramref name="ticker"/> is an NSE symbol; otherwise the problem is reported at <paramref name="field"/>.</returns>
     private static bool ValidateTicker(string? ticker, string field, List<ValidationError> errors)
     {

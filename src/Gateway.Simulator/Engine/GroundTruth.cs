@@ -22,7 +22,8 @@ public sealed record TransactionTruth(
     IReadOnlyList<SecurityOrder> Securities,
     Scenario Scenario,
     OrderResponse Orders,
-    IReadOnlyList<WebhookTruth> Webhooks);
+    IReadOnlyList<WebhookTruth> Webhooks,
+    CancelTarget? Cancels);
 
 /// <summary>One generated webhook: its body as sent, whether a fault held or dropped it, every attempt and what is still due.</summary>
 public sealed record WebhookTruth(

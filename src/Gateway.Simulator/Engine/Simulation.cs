@@ -266,7 +266,8 @@ public sealed partial class Simulation : IDisposable
             message.Held,
             [.. message.Attempts],
             [.. timeline.PendingDeliveriesOf(message).Select(pending => pending.Due).Order()],
-            JsonSerializer.Deserialize<JsonElement>(message.Body)))]);
+            JsonSerializer.Deserialize<JsonElement>(message.Body)))],
+        t.Cancels);
 
     private readonly record struct BrokerAccount(string Broker, string AccountId);
 }

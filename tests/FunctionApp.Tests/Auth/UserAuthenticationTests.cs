@@ -27,6 +27,7 @@ public sealed class UserAuthenticationTests(AzuriteFixture azurite)
         "GET /api/transactions",
         "GET /api/transactions/TRX_0123456789abcdef0123456789abcdef",
         "POST /api/transactions/TRX_0123456789abcdef0123456789abcdef/sdk-result",
+        "POST /api/transactions/TRX_0123456789abcdef0123456789abcdef/cancellations",
         "POST /api/session-token",
     };
 

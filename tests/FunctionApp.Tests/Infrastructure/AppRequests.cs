@@ -38,6 +38,9 @@ public static class AppRequests
     public static Task<ApiResponse> PostSdkResultAsync(this AppHarness harness, string userId, string transactionId, string body) =>
         harness.SendAsync(userId, HttpMethod.Post, $"/api/transactions/{transactionId}/sdk-result", Json(body));
 
+    public static Task<ApiResponse> PostCancellationAsync(this AppHarness harness, string userId, string transactionId, string body) =>
+        harness.SendAsync(userId, HttpMethod.Post, $"/api/transactions/{transactionId}/cancellations", Json(body));
+
     public static Task<ApiResponse> PostSessionTokenAsync(this AppHarness harness, string userId) =>
         harness.SendAsync(userId, HttpMethod.Post, "/api/session-token");
 
