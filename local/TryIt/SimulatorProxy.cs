@@ -15,7 +15,7 @@ internal static class SimulatorProxy
     public const string AuthTokenHeader = "x-gateway-authtoken";
     private const int MaxBodyBytes = 64 * 1024;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private static readonly HashSet<string> SdkSteps = new(["open", "broker", "login", "edit", "confirm", "cancel"], StringComparer.Ordinal);
+    private static readonly HashSet<string> SdkSteps = new(["open", "broker", "login", "edit", "order-type", "confirm", "cancel"], StringComparer.Ordinal);
 
     public static void Map(RouteGroupBuilder routes, RunningSimulator simulator)
     {

@@ -163,6 +163,81 @@ public sealed class TryItFlowTests(AzuriteFixture azurite, BrowserFixture browse
     }
 
     [Fact]
+    public async Task AmoOrder_CancelledFromTheStatus_GoesThroughTheSdkAndShowsAmoCancelled()
+    {
+        await using var app = await TryItApp.StartAsync(azurite, TryItApp.AfterHours);
+        await RunAsync(app, nameof(AmoOrder_CancelledFromTheStatus_GoesThroughTheSdkAndShowsAmoCancelled), async (page, session) =>
+        {
+            await page.SignInAsync("nisha");
+            await page.SetOrderAsync(("ITC", 10, "BUY"));
+            await page.CreateAndLogInAsync("Zerodha Kite");
+            await page.Button("Confirm orders").ClickAsync();
+            await Expect(page.Phase).ToHaveTextAsync("Orders open", TryItPageModel.Tracking);
+            await Expect(page.Orders).ToContainTextAsync("Buy 10 ITC");
+
+            await page.Button("Cancel order for ITC").ClickAsync();
+            await page.LogInAsync("Zerodha Kite");
+            await Expect(page.Page.GetByRole(AriaRole.Heading, new() { Name = "Cancel an open order" })).ToBeVisibleAsync();
+            await Expect(page.Page.Locator("#cancel-order-text")).ToHaveTextAsync("Cancel your open after-market order (AMO) for ITC? Nothing of it has been filled yet.");
+            await session.ScreenshotAsync("cancel-amo-1-confirm");
+            await page.Button("Cancel the order").ClickAsync();
+
+            await Expect(page.Summary).ToHaveTextAsync("Completed: your order was cancelled before it was filled.", TryItPageModel.Tracking);
+            await Expect(page.OrderRow("ITC")).ToContainTextAsync("AMO cancelled");
+            await Expect(page.OrderRow("ITC")).ToContainTextAsync("0 of 10");
+            await Expect(page.Orders).ToContainTextAsync("Cancelled · after-market order (AMO) · 0 of 1 filled");
+            await Expect(page.Page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Cancel order") })).ToHaveCountAsync(0);
+            await session.ScreenshotAsync("cancel-amo-2-cancelled");
+        });
+
+        var truth = app.Simulator.Simulation.ListTransactions().Select(t => app.Simulator.Simulation.GetTruth(t.TransactionId)!).ToList();
+        Assert.Single(truth, t => t.Cancels is { Ticker: "ITC" });
+    }
+
+    [Fact]
+    public async Task StopLossOrders_ChosenInTheSdk_OneCancelledTheOtherFillsAtItsTrigger()
+    {
+        await using var app = await TryItApp.StartAsync(azurite, TryItApp.MarketHours);
+        app.Simulator.Simulation.SetDefaultScenario(new Scenario
+        {
+            Outcomes = new Dictionary<string, OrderOutcome> { ["INFY"] = new() { Price = 1580.25m } },
+        });
+
+        await RunAsync(app, nameof(StopLossOrders_ChosenInTheSdk_OneCancelledTheOtherFillsAtItsTrigger), async (page, session) =>
+        {
+            await page.SignInAsync("arjun");
+            await page.SetOrderAsync(("INFY", 3, "SELL"), ("ITC", 10, "SELL"));
+            await page.CreateAndLogInAsync("Zerodha Kite");
+            await page.Page.GetByLabel("Order type of INFY").SelectOptionAsync("SL-M");
+            await page.Page.GetByLabel("Order type of ITC").SelectOptionAsync("SL");
+            await session.ScreenshotAsync("stop-loss-1-review");
+            await page.Button("Confirm orders").ClickAsync();
+            await Expect(page.Phase).ToHaveTextAsync("Orders open", TryItPageModel.Tracking);
+            await Expect(page.Summary).ToContainTextAsync("still open");
+
+            await page.Button("Cancel order for ITC").ClickAsync();
+            await page.LogInAsync("Zerodha Kite");
+            await Expect(page.Page.Locator("#cancel-order-text")).ToContainTextAsync("stop-loss (sl) for ITC");
+            await page.Button("Cancel the order").ClickAsync();
+            await Expect(page.Orders).ToContainTextAsync("cancellation confirmed", new() { Timeout = 30_000 });
+            await Expect(page.Button("Cancel order for INFY")).ToBeVisibleAsync();
+
+            // The SL-M order's trigger is reached within the hour.
+            await page.Button("Advance 1 hour").ClickAsync();
+            await Expect(page.Summary).ToHaveTextAsync("Completed: 1 of 2 orders filled in full; cancelled: ITC.", TryItPageModel.Tracking);
+            await Expect(page.OrderRow("INFY")).ToContainTextAsync("3 of 3");
+            await Expect(page.OrderRow("INFY")).ToContainTextAsync("₹1,580.25");
+            await Expect(page.OrderRow("ITC")).ToContainTextAsync("Cancelled");
+            await session.ScreenshotAsync("stop-loss-2-completed");
+        });
+
+        var infy = app.Simulator.Simulation.ListTransactions()
+            .Select(t => app.Simulator.Simulation.GetTruth(t.TransactionId)!)
+            .SelectMany(t => t.Orders.OrderBatches).SelectMany(b => b.Orders).Single(o => o.Tradingsymbol == "INFY");
+        Assert.Equal(OrderType.StopLossMarket, infy.OrderType);
+    }
+
+    [Fact]
     public async Task InvalidInput_ShowsProblemDetailsAsReadableText()
     {
         await using var app = await TryItApp.StartAsync(azurite, TryItApp.MarketHours);

@@ -390,4 +390,58 @@ public sealed class SdkFlowTests : SimulatorTestBase
         Assert.Equal("RELIANCE", Assert.Single(Assert.Single(orders.OrderBatches).Orders).Tradingsymbol);
         Assert.True((await new GatewayTokens(Secret, Sim.Running.Clock).VerifyAsync(orders.SmallcaseAuthToken)).IsValid);
     }
+
+    [Theory]
+    [InlineData("SL")]
+    [InlineData("SL-M")]
+    public async Task OrderTypeChosen_StopLoss_WaitsForItsTriggerThenFills(string orderType)
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 2), Sell("INFY", 3));
+        await Sim.LoginAsync(id, "kite", "AB1234");
+
+        await Sim.StepAsync(id, "order-type", new SdkOrderTypeChoice("INFY", OrderType.From(orderType)));
+        var placed = Assert.Single((await Sim.ConfirmAsync(id)).OrderBatches).Orders;
+
+        var infy = placed.Single(o => o.Tradingsymbol == "INFY");
+        Assert.Equal((OrderType.From(orderType), StockOrderStatus.Placed), (infy.OrderType, infy.Status));
+        Assert.Equal((OrderType.Market, StockOrderStatus.Complete), placed.Single(o => o.Tradingsymbol == "RELIANCE") is var r ? (r.OrderType, r.Status) : default);
+        await Sim.AdvanceAsync(Simulation.ChosenTriggerAfter - TimeSpan.FromMinutes(1));
+        Assert.Equal(StockOrderStatus.Placed, Sim.Truth(id).Orders.OrderBatches.Single().Orders.Single(o => o.Tradingsymbol == "INFY").Status);
+        await Sim.AdvanceAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(StockOrderStatus.Complete, Sim.Truth(id).Orders.OrderBatches.Single().Orders.Single(o => o.Tradingsymbol == "INFY").Status);
+        Assert.Equal(TransactionStatus.Completed, Sim.Truth(id).Status);
+    }
+
+    [Fact]
+    public async Task OrderTypeChosen_Limit_StaysOpenUntilTheCloseAndBackToMarketFills()
+    {
+        var id = await Sim.CreateAsync(Buy("RELIANCE", 2), Buy("ITC", 5));
+        await Sim.LoginAsync(id, "groww", "AB1234");
+
+        await Sim.StepAsync(id, "order-type", new SdkOrderTypeChoice("ITC", OrderType.Limit));
+        await Sim.StepAsync(id, "order-type", new SdkOrderTypeChoice("RELIANCE", OrderType.Limit));
+        await Sim.StepAsync(id, "order-type", new SdkOrderTypeChoice("RELIANCE", OrderType.Market));
+        var placed = Assert.Single((await Sim.ConfirmAsync(id)).OrderBatches).Orders;
+
+        Assert.Equal((OrderType.Limit, StockOrderStatus.Placed), placed.Single(o => o.Tradingsymbol == "ITC") is var i ? (i.OrderType, i.Status) : default);
+        Assert.Equal((OrderType.Market, StockOrderStatus.Complete), placed.Single(o => o.Tradingsymbol == "RELIANCE") is var r ? (r.OrderType, r.Status) : default);
+        await Sim.AdvanceAsync(Ist(2026, 11, 27, 15, 31) - Sim.Now);
+        Assert.Equal(StockOrderStatus.Cancelled, Sim.Truth(id).Orders.OrderBatches.Single().Orders.Single(o => o.Tradingsymbol == "ITC").Status);
+    }
+
+    [Theory]
+    [InlineData("upstox", "ITC", "LIMIT", HttpStatusCode.Conflict)]
+    [InlineData("kite", "INFY", "SL", HttpStatusCode.BadRequest)]
+    [InlineData("kite", "ITC", "ICEBERG", HttpStatusCode.BadRequest)]
+    public async Task OrderTypeChosen_NotOfferedOrNotInTheTransaction_IsRefusedAndChangesNothing(string broker, string ticker, string orderType, HttpStatusCode expected)
+    {
+        var id = await Sim.CreateAsync(Buy("ITC", 5));
+        await Sim.LoginAsync(id, broker, "AB1234");
+
+        using var response = await Sim.SdkAsync(id, "order-type", new SdkOrderTypeChoice(ticker, OrderType.From(orderType)));
+
+        Assert.Equal(expected, response.StatusCode);
+        var placed = Assert.Single(Assert.Single((await Sim.ConfirmAsync(id)).OrderBatches).Orders);
+        Assert.Equal((OrderType.Market, StockOrderStatus.Complete), (placed.OrderType, placed.Status));
+    }
 }

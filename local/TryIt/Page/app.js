@@ -34,6 +34,10 @@
     MARKEDCOMPLETE: "Marked complete", FIXED: "Fixed", ERROR: "Error",
   };
 
+  const ORDER_TYPES = { MARKET: "Market", LIMIT: "Limit", SL: "Stop-loss (SL)", "SL-M": "Stop-loss market (SL-M)" };
+
+  const FINAL_ORDER_STATUSES = new Set(["COMPLETE", "REJECTED", "CANCELLED", "CANCELLED AMO", "ERROR"]);
+
   const POLL_TARGETS = {
     TransactionDetails: "the transaction's status",
     OrderDetails: "the order details",
@@ -45,7 +49,11 @@
     market_closed: "the broker does not take orders while the market is closed.",
     user_mismatch: "the broker account you logged in with is linked to another user.",
     insufficient_holdings: "you do not hold enough of a stock you tried to sell.",
+    order_not_open: "the order is no longer open: it was filled or cancelled meanwhile.",
   };
+
+  // The errors the SDKs report by number.
+  const SdkErrorNames = { 1001: "user_mismatch", 1005: "transaction_expired", 1006: "no_broker", 1007: "no_broker" };
 
   // The app runs with invariant globalization; the browser formats rupees with Indian digit grouping (₹1,23,456.78).
   const inr = new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR" });
@@ -63,7 +71,11 @@
     config: null,
     clock: null,
     transaction: null, // { id, gatewayToken }
+    sdk: null, // what the SDK screens are open for: the transaction, or a cancellation { id, gatewayToken, cancels: { ticker, sdkResultUrl } }
+    sdkBroker: null,
     sdkSecurities: [],
+    placed: {}, // ticker → { batchId, orderType, variety, status }, from the SDK's order response
+    cancelled: new Set(), // tickers whose cancellation the user confirmed, until the tracker shows the result
     createKey: null, // { body, key }: a retried create reuses its Idempotency-Key
     poll: 0, // generation of the status poll; a new order stops the old one
     polling: false, // the status poll also refreshes the clock, every second
@@ -127,10 +139,10 @@
   const appApi = (path, options = {}) => call(path, { ...options, token: state.session?.token });
 
   const sdkStep = (step, body) =>
-    call(`/try/sim/_sdk/transactions/${encodeURIComponent(state.transaction.id)}/${step}`, {
+    call(`/try/sim/_sdk/transactions/${encodeURIComponent(state.sdk.id)}/${step}`, {
       method: "POST",
       body: body ?? {},
-      headers: { "x-gateway-authtoken": state.transaction.gatewayToken },
+      headers: { "x-gateway-authtoken": state.sdk.gatewayToken },
     });
 
   function newIdempotencyKey() {
@@ -266,7 +278,15 @@
         if (partly.length > 0) {
           parts.push("partly filled: " + partly.map((o) => `${o.ticker} ${o.filledQuantity} of ${o.quantity}`).join(", "));
         }
-        const none = orders.filter((o) => o.filledQuantity === 0);
+        const cancelled = orders.filter((o) => o.filledQuantity === 0
+          && ((o.status ?? "").toUpperCase() === "CANCELLED AMO" || (state.cancelled.has(o.ticker) && (o.status ?? "").toUpperCase() === "CANCELLED")));
+        if (orders.length === 1 && cancelled.length === 1) {
+          return "Completed: your order was cancelled before it was filled.";
+        }
+        if (cancelled.length > 0) {
+          parts.push("cancelled: " + cancelled.map((o) => o.ticker).join(", "));
+        }
+        const none = orders.filter((o) => o.filledQuantity === 0 && !cancelled.includes(o));
         if (none.length > 0) {
           parts.push("not filled: " + none.map((o) => o.ticker).join(", "));
         }
@@ -470,6 +490,9 @@
         markInvalidRows(null);
         clearProblem($("order-error"));
         state.transaction = { id: created.transactionId, gatewayToken: created.gatewayToken };
+        state.sdk = state.transaction;
+        state.placed = {};
+        state.cancelled = new Set();
         $("order").hidden = true;
         await openSdk();
       } catch (error) {
@@ -482,7 +505,7 @@
   // ---- The simulated SDK screens ----------------------------------------------------------------------------
 
   function showSdkScreen(id) {
-    for (const screen of ["sdk-broker", "sdk-login", "sdk-review"]) {
+    for (const screen of ["sdk-broker", "sdk-login", "sdk-review", "sdk-cancel-order"]) {
       $(screen).hidden = screen !== id;
     }
     $("sdk-busy").textContent = "";
@@ -527,6 +550,7 @@
 
     await runSdkStep(event, async () => {
       await sdkStep("broker", { broker: chosen.value });
+      state.sdkBroker = chosen.value;
       $("login-heading").textContent = `Log in to ${brokerName(chosen.value)}`;
       showSdkScreen("sdk-login");
       $("account-id").focus();
@@ -538,14 +562,27 @@
     await runSdkStep(event, async () => {
       const accountId = $("account-id").value.trim();
       const view = await sdkStep("login", { accountId: accountId === "" ? null : accountId });
+      if (state.sdk.cancels) {
+        $("cancel-order-text").textContent = `Cancel your open ${describeOpenOrder(state.sdk.cancels.ticker)}? Nothing of it has been filled yet.`;
+        showSdkScreen("sdk-cancel-order");
+        $("sdk-cancel-order").querySelector("button").focus();
+        return;
+      }
       renderReview(view.securities);
       showSdkScreen("sdk-review");
       $("review-list").querySelector("input")?.focus();
     });
   }
 
+  const offersLimitOrders = () =>
+    (state.config?.limitOrderBrokers ?? []).includes((state.sdkBroker ?? "").replace(/-leprechaun$/, ""));
+
   function renderReview(securities) {
     state.sdkSecurities = securities;
+    const withOrderTypes = offersLimitOrders();
+    $("review-hint").textContent = withOrderTypes
+      ? "You can change a quantity or an order type before you confirm."
+      : "You can change a quantity before you confirm.";
     const list = $("review-list");
     list.replaceChildren();
     securities.forEach((security, index) => {
@@ -573,8 +610,30 @@
       quantity.className = "field";
       quantity.append(label, input);
       item.append(name, tag, quantity);
+      if (withOrderTypes) {
+        item.append(orderTypeField(security, index));
+      }
       list.append(item);
     });
+  }
+
+  function orderTypeField(security, index) {
+    const select = document.createElement("select");
+    select.id = `order-type-${index}`;
+    for (const [value, text] of Object.entries(ORDER_TYPES)) {
+      select.append(new Option(text, value));
+    }
+    const label = document.createElement("label");
+    label.htmlFor = select.id;
+    label.textContent = "Order type";
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = ` of ${security.ticker}`;
+    label.append(hidden);
+    const field = document.createElement("div");
+    field.className = "field";
+    field.append(label, select);
+    return field;
   }
 
   async function confirmOrders(event) {
@@ -585,8 +644,13 @@
         .filter(({ security, value }) => value !== String(security.quantity ?? ""))
         .map(({ security, value }) => ({ ticker: security.ticker, quantity: value === "" ? null : Number(value), type: security.type ?? "BUY" }));
       if (edits.length > 0) {
-        const view = await sdkStep("edit", { securities: edits });
-        renderReview(view.securities);
+        await sdkStep("edit", { securities: edits });
+      }
+      for (const [index, security] of state.sdkSecurities.entries()) {
+        const orderType = $(`order-type-${index}`)?.value ?? "MARKET";
+        if (orderType !== "MARKET") {
+          await sdkStep("order-type", { ticker: security.ticker, orderType });
+        }
       }
 
       $("sdk-busy").textContent = "Placing your orders…";
@@ -599,6 +663,60 @@
     await runSdkStep(event, async () => {
       const view = await sdkStep("cancel");
       await finishSdk(sdkFailure(view.error?.code ?? "user_cancelled", view.error?.message));
+    });
+  }
+
+  async function confirmCancellation(event) {
+    event.preventDefault();
+    await runSdkStep(event, async () => {
+      $("sdk-busy").textContent = "Cancelling your order…";
+      const result = await sdkStep("confirm");
+      await finishSdk(result);
+    });
+  }
+
+  // ---- Cancelling an open order -----------------------------------------------------------------------------
+
+  function describeOpenOrder(ticker) {
+    const placed = state.placed[ticker] ?? {};
+    const kind = (placed.variety ?? "").toLowerCase() === "amo" ? "after-market order (AMO)"
+      : ORDER_TYPES[(placed.orderType ?? "").toUpperCase()]?.toLowerCase() ?? "order";
+    return `${kind} for ${ticker}`;
+  }
+
+  // Only after-market, limit and stop-loss orders wait long enough to be cancelled; a market order fills at once.
+  function isCancellable(order) {
+    return !order.final
+      && !state.cancelled.has(order.ticker)
+      && ((order.variety ?? "").toLowerCase() === "amo" || ["LIMIT", "SL", "SL-M"].includes((order.orderType ?? "").toUpperCase()));
+  }
+
+  function cancelButton(ticker) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "cancel-order";
+    button.textContent = "Cancel order";
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = ` for ${ticker}`;
+    button.append(hidden);
+    button.addEventListener("click", () => startCancellation(button, ticker));
+    return button;
+  }
+
+  async function startCancellation(button, ticker) {
+    await busy(button, async () => {
+      try {
+        const created = await appApi(`/api/transactions/${encodeURIComponent(state.transaction.id)}/cancellations`, {
+          method: "POST",
+          body: { ticker, batchId: state.placed[ticker]?.batchId ?? null },
+        });
+        clearProblem($("status-error"));
+        state.sdk = { id: created.transactionId, gatewayToken: created.gatewayToken, cancels: { ticker, sdkResultUrl: created.sdkResultUrl } };
+        await openSdk();
+      } catch (error) {
+        handleAppError($("status-error"), error);
+      }
     });
   }
 
@@ -631,14 +749,52 @@
     return { success: false, data: null, transaction: "TRANSACTION", errorCode: code, errorMessage: message ?? null };
   }
 
-  // What the app receives from the SDK, as the SDK resolves it: the order response after confirm, or the error that ended the flow.
+  // What the app receives from the SDK, as the SDK resolves it: the order response after confirm, or the error that
+  // ended the flow. A cancellation's result goes to the original transaction (its tracker reads the order's new
+  // status from smallcase); one the user abandoned changes nothing, so nothing is posted.
   async function finishSdk(result) {
     $("sdk").hidden = true;
-    showStatus();
+    const cancels = state.sdk.cancels;
+    state.sdk = state.transaction;
+    if (cancels) {
+      $("status-heading").focus();
+      if (!result.success) {
+        const code = SDK_ERRORS[result.errorCode] ? result.errorCode : SdkErrorNames[result.errorCode];
+        if (code !== "user_cancelled") {
+          showProblem($("status-error"), new ProblemError({
+            title: "The order was not cancelled.",
+            detail: `The Gateway ended the cancellation: ${describeError({ code, message: result.errorMessage })}`,
+          }, 0));
+        }
+        return;
+      }
+      state.cancelled.add(cancels.ticker);
+      state.lastView = "";
+    } else {
+      rememberPlacedOrders(result);
+      showStatus();
+    }
     try {
-      await appApi(`/api/transactions/${encodeURIComponent(state.transaction.id)}/sdk-result`, { method: "POST", body: result });
+      await appApi(cancels?.sdkResultUrl ?? `/api/transactions/${encodeURIComponent(state.transaction.id)}/sdk-result`, { method: "POST", body: result });
     } catch (error) {
       handleAppError($("status-error"), error);
+    }
+  }
+
+  // The order response is what the page knows of open orders until smallcase reports them: their batch, type and variety.
+  function rememberPlacedOrders(result) {
+    let response = null;
+    try {
+      response = typeof result.data === "string" ? JSON.parse(result.data) : null;
+    } catch {
+      response = null;
+    }
+    for (const batch of response?.orderBatches ?? []) {
+      for (const order of batch.orders ?? []) {
+        state.placed[order.tradingsymbol] = {
+          batchId: batch.batchId, orderType: order.orderType, variety: batch.variety, status: order.status,
+        };
+      }
     }
   }
 
@@ -751,7 +907,15 @@
       const list = document.createElement("ul");
       list.className = "requested";
       for (const security of view.requested) {
-        list.append(cell("li", `${side(security.type)} ${security.quantity ?? ""} ${security.ticker}`.replace(/\s+/g, " ")));
+        const item = cell("li", `${side(security.type)} ${security.quantity ?? ""} ${security.ticker}`.replace(/\s+/g, " "));
+        const placed = state.placed[security.ticker];
+        if (view.status === "OrdersOpen" && placed
+          && isCancellable({ ticker: security.ticker, final: FINAL_ORDER_STATUSES.has((placed.status ?? "").toUpperCase()), ...placed })) {
+          item.append(" ", cancelButton(security.ticker));
+        } else if (state.cancelled.has(security.ticker) && !view.final) {
+          item.append(" · cancellation confirmed, waiting for smallcase");
+        }
+        list.append(item);
       }
       container.append(heading, list);
       return;
@@ -796,10 +960,14 @@
         const stock = cell("th", order.ticker, "Stock");
         stock.scope = "row";
         stock.setAttribute("role", "rowheader");
+        const status = cell("td", orderStatus(order), "Status");
+        if (view.status === "OrdersOpen" && isCancellable({ ...order, variety: order.variety ?? batch.variety })) {
+          status.append(" ", cancelButton(order.ticker));
+        }
         row.append(
           stock,
           cell("td", side(order.transactionType), "Side"),
-          cell("td", orderStatus(order), "Status"),
+          status,
           cell("td", `${order.filledQuantity} of ${order.quantity}`, "Filled"),
           cell("td", order.filledQuantity > 0 ? inr.format(order.averagePrice) : "–", "Average price"));
         body.append(row);
@@ -830,6 +998,7 @@
   function newOrder() {
     stopPolling();
     state.transaction = null;
+    state.sdk = null;
     $("status").hidden = true;
     $("sdk").hidden = true;
     $("order").hidden = false;
@@ -859,6 +1028,8 @@
     $("sdk-broker").addEventListener("submit", chooseBroker);
     $("sdk-login").addEventListener("submit", logIn);
     $("sdk-review").addEventListener("submit", confirmOrders);
+    $("sdk-cancel-order").addEventListener("submit", confirmCancellation);
+    $("keep-order").addEventListener("click", cancelFlow);
     for (const button of document.querySelectorAll(".cancel-flow")) {
       button.addEventListener("click", cancelFlow);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Client.Auth;
+using Gateway.Client.Orders;
 using Gateway.Client.Sdk;
 using Gateway.Client.Transactions;
 using Gateway.Simulator.Engine;
@@ -15,6 +16,8 @@ public sealed record SdkBrokerChoice(string Broker);
 public sealed record SdkLogin(string? AccountId);
 
 public sealed record SdkEdit(IReadOnlyList<SecurityOrder> Securities);
+
+public sealed record SdkOrderTypeChoice(string Ticker, OrderType OrderType);
 
 /// <summary>
 /// The simulator's own routes for what the user does in the SDK screens (not Gateway routes). Authenticated with the
@@ -35,6 +38,8 @@ internal static class SdkEndpoints
             StepAsync(request, auth, caller => simulation.Login(id, login?.AccountId, caller)));
         sdk.MapPost("/edit", (string id, SdkEdit edit, HttpRequest request, GatewayAuth auth, Simulation simulation) =>
             StepAsync(request, auth, caller => simulation.Edit(id, edit.Securities, caller)));
+        sdk.MapPost("/order-type", (string id, SdkOrderTypeChoice choice, HttpRequest request, GatewayAuth auth, Simulation simulation) =>
+            StepAsync(request, auth, caller => simulation.ChooseOrderType(id, choice.Ticker, choice.OrderType, caller)));
         sdk.MapPost("/confirm", (string id, HttpRequest request, GatewayAuth auth, Simulation simulation) =>
             StepAsync(request, auth, caller => simulation.Confirm(id, caller)));
         sdk.MapPost("/refresh", (string id, HttpRequest request, GatewayAuth auth, Simulation simulation) =>

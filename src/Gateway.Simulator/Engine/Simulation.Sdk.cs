@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Client.Auth;
+using Gateway.Client.Json;
 using Gateway.Client.Orders;
 using Gateway.Client.Transactions;
 
@@ -74,6 +75,42 @@ public sealed partial class Simulation
             t.SmallcaseAuthId = authId;
             t.SmallcaseAuthToken = tokens.MintConnected(authId);
             SetStatus(t, TransactionStatus.Used);
+            return Done(t);
+        });
+
+    /// <summary>When the trigger of a stop-loss order the user chose is reached, unless the scenario says.</summary>
+    public static readonly TimeSpan ChosenTriggerAfter = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The user picks a stock's order type before confirming; the limit-order brokers offer LIMIT, SL and SL-M. The
+    /// transaction's scenario then plays the order out: a LIMIT order stays open until the close, a stop-loss order
+    /// waits for its trigger (reached after the scenario's <c>settleAfter</c>, else <see cref="ChosenTriggerAfter"/>),
+    /// a MARKET order fills as scripted.
+    /// </summary>
+    public SdkStepResult ChooseOrderType(string transactionId, string ticker, OrderType orderType, GatewayTokenClaims caller) =>
+        Step(transactionId, caller, requireOpened: true, (t, _) =>
+        {
+            if (t.Status != TransactionStatus.Used || t.Cancels is not null)
+            {
+                return NotAllowed(t, "Order types are chosen after the broker login and before confirming an order.");
+            }
+
+            if (!t.Securities.Exists(s => string.Equals(s.Ticker, ticker, StringComparison.Ordinal)))
+            {
+                return new SdkStepResult(SdkStepStatus.Invalid, ViewOf(t), Problem: $"ticker: '{ticker}' is not in this transaction.");
+            }
+
+            if (!OpenEnumeration.IsKnown(orderType))
+            {
+                return new SdkStepResult(SdkStepStatus.Invalid, ViewOf(t), Problem: "orderType must be MARKET, LIMIT, SL or SL-M.");
+            }
+
+            if (orderType != OrderType.Market && !IsLimitOrderBroker(t.Broker!))
+            {
+                return NotAllowed(t, $"Limit and stop-loss orders are not offered for broker '{t.Broker}'.");
+            }
+
+            t.Scenario = t.Scenario.WithOrderType(ticker, orderType, ChosenTriggerAfter);
             return Done(t);
         });
 

@@ -49,15 +49,36 @@ public sealed record Scenario
 
     /// <summary>True when any order would be a LIMIT, SL or SL-M order, which only the limit-order brokers offer.</summary>
     public bool NeedsLimitOrders(IEnumerable<string> tickers) =>
-        OrderType != OrderType.Market || tickers.Any(ticker => OutcomeFor(ticker).Kind is OutcomeKind.LimitOpen or OutcomeKind.TriggerPending);
+        OrderType != OrderType.Market || tickers.Any(ticker => OrderTypeFor(ticker) != OrderType.Market);
 
-    /// <summary>The order type of a ticker's order: its outcome's when that implies one, else the scenario's.</summary>
-    public OrderType OrderTypeFor(string ticker) => OutcomeFor(ticker).Kind switch
+    /// <summary>The order type of a ticker's order: the one its outcome names, else the one its outcome implies, else the scenario's.</summary>
+    public OrderType OrderTypeFor(string ticker)
     {
-        OutcomeKind.LimitOpen => OrderType.Limit,
-        OutcomeKind.TriggerPending => OrderType == OrderType.StopLossMarket ? OrderType.StopLossMarket : OrderType.StopLoss,
-        _ => OrderType,
-    };
+        var outcome = OutcomeFor(ticker);
+        return outcome.OrderType ?? outcome.Kind switch
+        {
+            OutcomeKind.LimitOpen => OrderType.Limit,
+            OutcomeKind.TriggerPending => OrderType == OrderType.StopLossMarket ? OrderType.StopLossMarket : OrderType.StopLoss,
+            _ => OrderType,
+        };
+    }
+
+    /// <summary>
+    /// This scenario with the user's choice of <paramref name="orderType"/> for <paramref name="ticker"/>: LIMIT stays
+    /// open until the close, SL and SL-M wait for a trigger reached after the outcome's <c>settleAfter</c> (else
+    /// <paramref name="triggerAfter"/>), MARKET fills as scripted. A scripted price is kept.
+    /// </summary>
+    public Scenario WithOrderType(string ticker, OrderType orderType, TimeSpan triggerAfter)
+    {
+        var scripted = OutcomeFor(ticker);
+        var chosen = orderType == OrderType.Limit ? scripted with { Kind = OutcomeKind.LimitOpen, OrderType = orderType }
+            : orderType == OrderType.StopLoss || orderType == OrderType.StopLossMarket
+                ? scripted with { Kind = OutcomeKind.TriggerPending, OrderType = orderType, SettleAfter = scripted.SettleAfter ?? triggerAfter }
+            : scripted with { Kind = scripted.Kind is OutcomeKind.LimitOpen or OutcomeKind.TriggerPending ? OutcomeKind.Fill : scripted.Kind, OrderType = orderType };
+        var outcomes = Outcomes.Where(o => !string.Equals(o.Key, ticker, StringComparison.OrdinalIgnoreCase)).ToDictionary();
+        outcomes[ticker] = chosen;
+        return this with { Outcomes = outcomes };
+    }
 
     public IReadOnlyList<string> Validate()
     {
@@ -160,6 +181,9 @@ public sealed record OrderOutcome
 
     public PartialEnd Then { get; init; } = PartialEnd.Cancelled;
 
+    /// <summary>The order's type when the user chose it in the SDK; else LIMIT for <see cref="OutcomeKind.LimitOpen"/>, SL for <see cref="OutcomeKind.TriggerPending"/>, or the scenario's.</summary>
+    public OrderType? OrderType { get; init; }
+
     /// <summary>
     /// When a partial fill settles, or a pending stop-loss order's trigger is reached, after execution (simulated time);
     /// at the session close when omitted.
@@ -186,6 +210,11 @@ public sealed record OrderOutcome
         if (Price is <= 0)
         {
             problems.Add($"{path}.price must be positive.");
+        }
+
+        if (OrderType is { } orderType && !OpenEnumeration.IsKnown(orderType))
+        {
+            problems.Add($"{path}.orderType must be MARKET, LIMIT, SL or SL-M.");
         }
 
         if (SettleAfter is { } settle && settle < TimeSpan.Zero)

@@ -67,11 +67,17 @@ public sealed class TryItPageModel(IPage page)
     public async Task CreateAndLogInAsync(string broker = "Zerodha Kite")
     {
         await Button("Create transaction").ClickAsync();
+        await LogInAsync(broker);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Review your orders" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>The SDK's broker chooser and login, once the SDK screens are open.</summary>
+    public async Task LogInAsync(string broker)
+    {
         await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Choose your broker" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Radio, new() { Name = broker, Exact = true }).CheckAsync();
         await Button("Continue").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Log in to {broker}" })).ToBeVisibleAsync();
         await Button("Log in").ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Review your orders" })).ToBeVisibleAsync();
     }
 }
