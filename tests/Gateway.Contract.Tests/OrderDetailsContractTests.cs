@@ -35,6 +35,32 @@ public sealed class OrderDetailsContractTests : ContractTestBase
         Assert.Matches("^[0-9a-f]{24}$", batch.BatchId);
     }
 
+    [Theory]
+    [InlineData("SL")]
+    [InlineData("SL-M")]
+    public async Task StopLossOrder_ChosenInTheSdk_OpenUntilItsTriggerThenTheClientReadsItsTypeAndFill(string orderType)
+    {
+        H.UseScenario(Outcomes(("INFY", new OrderOutcome { Price = 1580.25m, SettleAfter = TimeSpan.FromMinutes(20) })));
+        var created = await H.CreateAsync(Sell("INFY", 3));
+        var id = created.TransactionId;
+        await H.LoginAsync(id, "kite", "AB1234");
+        await H.StepAsync(id, "order-type", new { ticker = "INFY", orderType });
+
+        var sdkOrder = Assert.Single(Assert.Single((await H.ConfirmAsync(id)).OrderBatches).Orders);
+        var pending = (await H.DetailsAsync(id)).Status;
+        var pendingOrders = await H.OrdersAsync(id);
+        await H.AdvanceClockAsync(TimeSpan.FromMinutes(21));
+        var batch = Assert.Single((await H.OrdersAsync(id)).OrderBatches);
+
+        Assert.Equal((OrderType.From(orderType), StockOrderStatus.Placed), (sdkOrder.OrderType, sdkOrder.Status));
+        Assert.True(sdkOrder.OrderType?.RestsUntilClose);
+        Assert.Equal(TransactionStatus.Processing, pending);
+        Assert.Empty(pendingOrders.OrderBatches);
+        var filled = Assert.Single(batch.Orders);
+        Assert.Equal((OrderType.From(orderType), StockOrderStatus.Complete, 3, 1580.25m), (filled.OrderType, filled.Status, filled.FilledQuantity, filled.AveragePrice));
+        Assert.Equal(BatchStatus.Completed, batch.Status);
+    }
+
     [Fact]
     public async Task GetOrderDetails_Completed_MoneyIsExactDecimalsEqualToGroundTruth()
     {
