@@ -1,21 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Gateway.Client.Json;
+using Transactions.Contracts;
 using Transactions.Storage;
 using Transactions.Tracking;
 
 namespace FunctionApp.Tracking;
-
-/// <summary>A CloudEvents 1.0 JSON envelope, as published on <c>transaction-outcomes</c> (in arrays: the JSON batch format).</summary>
-public sealed record CloudEvent(
-    [property: JsonPropertyName("specversion")] string SpecVersion,
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("subject")] string Subject,
-    [property: JsonPropertyName("time")] DateTimeOffset Time,
-    [property: JsonPropertyName("datacontenttype")] string DataContentType,
-    [property: JsonPropertyName("data")] JsonElement Data);
 
 /// <summary>
 /// Publishes the tracker's events for the platform's other services: <c>order.updated</c> for every stock-level
@@ -27,15 +15,13 @@ public sealed record CloudEvent(
 /// </summary>
 public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues queues, TimeProvider clock, ILogger<OutcomePublisher> logger)
 {
-    public const string Source = "/smallcase-gateway/transactions";
-    public const string OrderUpdated = "order.updated";
     public const string FinalEventId = "final";
 
-    public static string OutcomeType(TrackerOutcomeKind kind) => kind switch
+    private static TransactionOutcome ContractOutcome(TrackerOutcomeKind kind) => kind switch
     {
-        TrackerOutcomeKind.Completed => "transaction.completed",
-        TrackerOutcomeKind.Failed => "transaction.failed",
-        TrackerOutcomeKind.Expired => "transaction.expired",
+        TrackerOutcomeKind.Completed => TransactionOutcome.Completed,
+        TrackerOutcomeKind.Failed => TransactionOutcome.Failed,
+        TrackerOutcomeKind.Expired => TransactionOutcome.Expired,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a final outcome."),
     };
 
@@ -51,46 +37,34 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
         var events = new List<OutboxEvent>(decision.StockChanges.Count + 1);
         foreach (var change in decision.StockChanges)
         {
-            var data = new
-            {
-                transactionId = state.TransactionId,
+            var data = new OrderUpdatedData(
+                state.TransactionId,
                 userId,
-                batchId = change.BatchId,
-                ticker = change.Ticker,
-                transactionType = change.TransactionType,
-                previousStatus = change.OldStatus,
-                status = change.NewStatus,
-                quantity = change.Quantity,
-                filledQuantity = change.FilledQuantity,
-            };
+                change.Ticker,
+                change.TransactionType.Value,
+                change.NewStatus.Value,
+                change.Quantity,
+                change.FilledQuantity,
+                change.BatchId,
+                change.OldStatus?.Value);
             var eventId = $"order-v{state.Version}-{change.Ticker}-{change.TransactionType}-{change.BatchId ?? "nobatch"}";
-            events.Add(Record(state, eventId, OrderUpdated, data, now));
+            events.Add(Record(state, eventId, OutcomeEventTypes.OrderUpdated, data, now));
         }
 
         if (decision.Outcome is { } outcome)
         {
-            var data = new
-            {
-                transactionId = outcome.TransactionId,
+            var kind = ContractOutcome(outcome.Kind);
+            var data = new TransactionOutcomeData(
+                outcome.TransactionId,
                 userId,
-                outcome = outcome.Kind,
-                decidedAt = outcome.DecidedAt,
-                gatewayStatus = outcome.GatewayStatus,
-                error = outcome.GatewayError,
-                broker = outcome.Broker,
-                orders = outcome.Orders.Stocks.Select(s => new
-                {
-                    batchId = s.BatchId,
-                    ticker = s.Ticker,
-                    transactionType = s.TransactionType,
-                    status = s.Status,
-                    quantity = s.Quantity,
-                    filledQuantity = s.FilledQuantity,
-                    averagePrice = s.AveragePrice,
-                    errorCode = s.ErrorCode,
-                }),
-            };
-            events.Add(Record(state, FinalEventId, OutcomeType(outcome.Kind), data, now));
+                kind,
+                outcome.DecidedAt,
+                [.. outcome.Orders.Stocks.Select(s => new OutcomeOrder(
+                    s.Ticker, s.TransactionType.Value, s.Status.Value, s.Quantity, s.FilledQuantity, s.AveragePrice, s.BatchId, s.ErrorCode))],
+                outcome.GatewayStatus?.Value,
+                outcome.GatewayError is { } error ? new OutcomeError(error.Code, error.Message) : null,
+                outcome.Broker);
+            events.Add(Record(state, FinalEventId, OutcomeEventTypes.Of(kind), data, now));
         }
 
         return [.. events.DistinctBy(e => e.EventId, StringComparer.Ordinal)];
@@ -138,17 +112,18 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
         return [.. transactions.Select(t => t.Key)];
     }
 
-    private static OutboxEvent Record(TrackedTransaction state, string eventId, string type, object data, DateTimeOffset now)
+    private static OutboxEvent Record<TData>(TrackedTransaction state, string eventId, string type, TData data, DateTimeOffset now)
+        where TData : class
     {
-        var envelope = new CloudEvent(
+        var envelope = new OutcomeEvent<TData>(
             "1.0",
             $"{state.TransactionId}/{eventId}",
-            Source,
+            OutcomeEventTypes.Source,
             type,
             state.TransactionId,
             now,
-            "application/json",
-            JsonSerializer.SerializeToElement(data, GatewayJson.Options));
-        return new OutboxEvent(state.TransactionId, state.Version, eventId, type, JsonSerializer.Serialize(envelope, GatewayJson.Options), now);
+            OutcomeEventTypes.DataContentType,
+            data);
+        return new OutboxEvent(state.TransactionId, state.Version, eventId, type, JsonSerializer.Serialize(envelope, OutcomeEventJson.Options), now);
     }
 }

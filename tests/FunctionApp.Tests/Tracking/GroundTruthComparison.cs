@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Simulator.Engine;
+using Transactions.Contracts;
 
 namespace FunctionApp.Tests.Tracking;
 
@@ -26,11 +27,18 @@ public sealed record OutcomeEvent(string Id, string Type, string Subject, JsonEl
         return [.. document.RootElement.EnumerateArray().Select(Parse)];
     }
 
-    private static OutcomeEvent Parse(JsonElement cloudEvent) => new(
-        cloudEvent.GetProperty("id").GetString()!,
-        cloudEvent.GetProperty("type").GetString()!,
-        cloudEvent.GetProperty("subject").GetString()!,
-        cloudEvent.GetProperty("data").Clone());
+    /// <summary>Reads one event; throws unless it is a known type whose envelope and data have every field its contract record requires.</summary>
+    private static OutcomeEvent Parse(JsonElement cloudEvent)
+    {
+        var type = cloudEvent.GetProperty("type").GetString()!;
+        if (!OutcomeEventTypes.DataTypes.TryGetValue(type, out var dataType))
+        {
+            throw new FormatException($"An outcomes message holds an event of unknown type '{type}'.");
+        }
+
+        _ = cloudEvent.Deserialize(typeof(OutcomeEvent<>).MakeGenericType(dataType), OutcomeEventJson.Options);
+        return new(cloudEvent.GetProperty("id").GetString()!, type, cloudEvent.GetProperty("subject").GetString()!, cloudEvent.GetProperty("data").Clone());
+    }
 }
 
 /// <summary>An event delivered more than once; <see cref="ExtraCopies"/> counts the deliveries beyond the first.</summary>
