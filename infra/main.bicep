@@ -197,6 +197,7 @@ var tableNames = [
   'NotesRefs'
   'UserLinks'
   'IdempotencyRecords'
+  'OutcomeLog'
 ]
 
 // The host moves a message that keeps failing to <queue>-poison; creating those up front lets

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using FunctionApp.Api;
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -63,13 +66,33 @@ public static class HttpFunctionRoutes
         }
     }
 
+    /// <summary>The setting holding the key a function or admin level function needs (the Functions host checks its own keys).</summary>
+    public const string FunctionKeySetting = "LocalHost:FunctionKey";
+
     private static async Task InvokeAsync(HttpContext context, HttpFunctionRoute function)
     {
+        if (function.AuthLevel != AuthorizationLevel.Anonymous && !HasFunctionKey(context))
+        {
+            await ApiProblems.Status(
+                StatusCodes.Status401Unauthorized,
+                "A function key is required.",
+                "Send it in the x-functions-key header or the code query parameter (locally: the LocalHost__FunctionKey setting).").ExecuteAsync(context);
+            return;
+        }
+
         var method = function.Method;
         var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.RequestServices, method.DeclaringType!);
         var arguments = method.GetParameters().Select(p => ArgumentFor(p, function.Route)(context)).ToArray();
         var result = await (Task<IResult>)method.Invoke(instance, arguments)!;
         await result.ExecuteAsync(context);
+    }
+
+    private static bool HasFunctionKey(HttpContext context)
+    {
+        var configured = context.RequestServices.GetRequiredService<IConfiguration>()[FunctionKeySetting];
+        var given = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
+        return !string.IsNullOrEmpty(configured) && given is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(configured), Encoding.UTF8.GetBytes(given));
     }
 
     private static Func<HttpContext, object?> ArgumentFor(ParameterInfo parameter, string route)

@@ -158,9 +158,9 @@ public sealed class TransactionsApi(
     private async Task<IResult> ListAsync(IQueryCollection query, string userId, CancellationToken cancellationToken)
     {
         var errors = new List<Gateway.Client.Transactions.ValidationError>();
-        var status = Single(query, "status");
-        var cursor = Single(query, "cursor");
-        var limit = Single(query, "limit");
+        var status = Query.Single(query, "status");
+        var cursor = Query.Single(query, "cursor");
+        var limit = Query.Single(query, "limit");
         // Names only: Enum.TryParse would also take "1" or "AwaitingUser,Completed", which match no stored status.
         if (status is not null && !Enum.GetNames<TrackerPhase>().Contains(status, StringComparer.Ordinal))
         {
@@ -225,10 +225,6 @@ public sealed class TransactionsApi(
         var session = await sessions.ForUserAsync(userId, cancellationToken);
         return TypedResults.Ok(new { gatewayToken = session.GatewayToken, connected = session.Connected, broker = session.Broker, expiresAt = session.ExpiresAt, sdk = sessions.Sdk });
     }
-
-    /// <summary>A query parameter given once (null when absent; a repeated one is refused like a malformed one).</summary>
-    private static string? Single(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) ? (values.Count == 1 ? values[0] : string.Empty) : null;
 
     public static IResult BodyProblem(JsonBody.ReadStatus status) => status switch
     {

@@ -13,7 +13,7 @@ namespace FunctionApp.Tracking;
 /// <see cref="CloudEventBatches.ContentType"/> (a JSON array of CloudEvents; split when it would not fit) and marked
 /// published. Sending is at-least-once (a crash before the mark re-sends them), so consumers dedupe on the CloudEvents <c>id</c>.
 /// </summary>
-public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues queues, TimeProvider clock, ILogger<OutcomePublisher> logger)
+public sealed partial class OutcomePublisher(OutboxStore outbox, OutcomeLogStore log, StorageQueues queues, TimeProvider clock, ILogger<OutcomePublisher> logger)
 {
     public const string FinalEventId = "final";
 
@@ -82,6 +82,8 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
             return;
         }
 
+        // Logged before sending: an event a consumer received can always be read again.
+        await log.AppendAsync(events, cancellationToken);
         foreach (var message in CloudEventBatches.ToMessages(events.OrderBy(e => e.StateVersion).Select(e => e.PayloadJson)))
         {
             await queues.SendAsync(QueueNames.TransactionOutcomes, message, cancellationToken);
@@ -99,8 +101,8 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
     /// ones are left alone: their publisher is most likely still sending them, and sending them here too would deliver
     /// them twice.
     /// </summary>
-    /// <returns>The transactions whose events were sent.</returns>
-    public async Task<IReadOnlyList<string>> RepublishPendingAsync(int maxEvents, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    /// <returns>The transactions whose events were sent, and whether that was every such event (fewer than <paramref name="maxEvents"/>).</returns>
+    public async Task<(IReadOnlyList<string> Transactions, bool AllSent)> RepublishPendingAsync(int maxEvents, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
     {
         var stuck = await outbox.ListAllUnpublishedAsync(recordedBefore, maxEvents, cancellationToken);
         var transactions = stuck.GroupBy(e => e.TransactionId, StringComparer.Ordinal).ToList();
@@ -109,7 +111,7 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, StorageQueues q
             await PublishAsync(transaction.Key, [.. transaction], cancellationToken);
         }
 
-        return [.. transactions.Select(t => t.Key)];
+        return ([.. transactions.Select(t => t.Key)], stuck.Count < maxEvents);
     }
 
     private static OutboxEvent Record<TData>(TrackedTransaction state, string eventId, string type, TData data, DateTimeOffset now)

@@ -32,6 +32,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<UserLinkStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<OutcomeLogStore>();
         services.AddSingleton<StorageQueues>();
         return services;
     }

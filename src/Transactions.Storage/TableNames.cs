@@ -11,7 +11,8 @@ public static class TableNames
     public const string NotesRefs = "NotesRefs";
     public const string UserLinks = "UserLinks";
     public const string IdempotencyRecords = "IdempotencyRecords";
+    public const string OutcomeLog = "OutcomeLog";
 
     public static IReadOnlyList<string> All { get; } =
-        [Transactions, UserTransactions, NotesRefs, UserLinks, IdempotencyRecords];
+        [Transactions, UserTransactions, NotesRefs, UserLinks, IdempotencyRecords, OutcomeLog];
 }

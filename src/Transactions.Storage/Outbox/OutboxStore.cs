@@ -46,6 +46,13 @@ public sealed class OutboxStore(StorageClients clients, TimeProvider time)
             int.MaxValue,
             cancellationToken);
 
+    /// <summary>One event of a transaction; null when there is none with that id.</summary>
+    public async Task<OutboxEvent?> GetAsync(string transactionId, string eventId, CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(transactionId, nameof(transactionId))} and RowKey eq {RowKey(eventId)}"),
+            1,
+            cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
     /// <summary>
     /// Unpublished events of all transactions recorded at or before <paramref name="recordedBy"/>, at most
     /// <paramref name="maxResults"/>, for a sweeper that sends what a crash left behind. Scans the whole table (a

@@ -22,7 +22,7 @@ public sealed class FunctionsMetadataTests
             [
                 "CancelOrder:httpTrigger", "CountStuckTracking:timerTrigger", "CreateSessionToken:httpTrigger", "CreateTransaction:httpTrigger", "GatewayWebhook:httpTrigger", "GetTransaction:httpTrigger",
                 "Health:httpTrigger", "ListTransactions:httpTrigger", "OutboxSweep:timerTrigger", "PostSdkResult:httpTrigger",
-                "PurgeFinishedTracking:timerTrigger", "ReadGateway:activityTrigger", "RecordTrackerChange:activityTrigger", "TrackTransaction:orchestrationTrigger",
+                "PurgeFinishedTracking:timerTrigger", "ReadGateway:activityTrigger", "RecordTrackerChange:activityTrigger", "ReplayOutcomes:httpTrigger", "TrackTransaction:orchestrationTrigger",
             ],
             declared);
     }
