@@ -70,6 +70,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Sent the unsent outcome events of {Republished} transactions")]
     public static partial void OutcomesRepublished(ILogger logger, int republished);
 
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Deleted {Deleted} outcome log rows older than {Window}")]
+    public static partial void OutcomeLogPruned(ILogger logger, int deleted, TimeSpan window);
+
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Webhook rejected: {Rejection} (checksum: {ChecksumFailure})")]
     public static partial void WebhookRejected(ILogger logger, WebhookRejection rejection, ChecksumFailure checksumFailure);
 

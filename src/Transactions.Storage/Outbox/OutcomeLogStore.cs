@@ -128,6 +128,45 @@ public sealed class OutcomeLogStore(StorageClients clients)
         return new OutcomeLogPage(payloads, payloads.Count < limit && string.CompareOrdinal(end.RowKey, next.RowKey) > 0 ? end : next);
     }
 
+    /// <summary>
+    /// Deletes the rows of the days before <paramref name="keepFrom"/>'s, oldest first, at most <paramref name="maxRows"/>
+    /// (rounded up to a batch): a range query over day partitions, never a scan.
+    /// </summary>
+    /// <returns>How many rows were deleted; fewer than <paramref name="maxRows"/> means none of those days is left.</returns>
+    public async Task<int> DeleteDaysBeforeAsync(DateTimeOffset keepFrom, int maxRows, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        var firstKept = OutcomeLogPosition.Before(keepFrom).Day;
+        var deleted = 0;
+        while (deleted < maxRows)
+        {
+            // Day partitions are digits, which sort before the watermark's partition.
+            var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"0"} and PartitionKey lt {firstKept}");
+            var rows = new List<TableEntity>();
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: OutboxStore.MaxBatchOperations, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(row);
+                if (rows.Count == OutboxStore.MaxBatchOperations)
+                {
+                    break;
+                }
+            }
+
+            if (rows.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var day in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+            {
+                await _table.SubmitTransactionAsync(day.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);
+                deleted += day.Count();
+            }
+        }
+
+        return deleted;
+    }
+
     /// <summary>The instant up to which every recorded event is in the log; null before the first sweep recorded one.</summary>
     public async Task<DateTimeOffset?> GetCompleteUntilAsync(CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(
             [
                 "CancelOrder:httpTrigger", "CountStuckTracking:timerTrigger", "CreateSessionToken:httpTrigger", "CreateTransaction:httpTrigger", "GatewayWebhook:httpTrigger", "GetTransaction:httpTrigger",
-                "Health:httpTrigger", "ListTransactions:httpTrigger", "OutboxSweep:timerTrigger", "PostSdkResult:httpTrigger",
+                "Health:httpTrigger", "ListTransactions:httpTrigger", "OutboxSweep:timerTrigger", "PostSdkResult:httpTrigger", "PruneOutcomeLog:timerTrigger",
                 "PurgeFinishedTracking:timerTrigger", "ReadGateway:activityTrigger", "RecordTrackerChange:activityTrigger", "ReplayOutcomes:httpTrigger", "TrackTransaction:orchestrationTrigger",
             ],
             declared);
