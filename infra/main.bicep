@@ -163,6 +163,9 @@ param allowedCorsOrigins array = []
 @description('Dedicated and Elastic Premium only: health probe path of the app (its anonymous GET health function); empty turns the App Service health check off. Flex Consumption has no health check.')
 param healthCheckPath string = '/api/health'
 
+@description('E-mail address that receives the operational alerts (webhook lag, stuck trackings, unsent or poison outcome events); empty for none.')
+param alertEmail string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -223,6 +226,17 @@ module monitoring 'modules/monitoring.bicep' = {
     applicationInsightsName: names.applicationInsights
     location: location
     tags: tags
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    namePrefix: names.applicationInsights
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    alertEmail: alertEmail
   }
 }
 

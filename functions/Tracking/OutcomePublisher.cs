@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FunctionApp.Telemetry;
 using Transactions.Contracts;
 using Transactions.Storage;
 using Transactions.Tracking;
@@ -13,7 +14,7 @@ namespace FunctionApp.Tracking;
 /// <see cref="CloudEventBatches.ContentType"/> (a JSON array of CloudEvents; split when it would not fit) and marked
 /// published. Sending is at-least-once (a crash before the mark re-sends them), so consumers dedupe on the CloudEvents <c>id</c>.
 /// </summary>
-public sealed partial class OutcomePublisher(OutboxStore outbox, OutcomeLogStore log, StorageQueues queues, TimeProvider clock, ILogger<OutcomePublisher> logger)
+public sealed partial class OutcomePublisher(OutboxStore outbox, OutcomeLogStore log, StorageQueues queues, AppMetrics metrics, TimeProvider clock, ILogger<OutcomePublisher> logger)
 {
     public const string FinalEventId = "final";
 
@@ -89,6 +90,7 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, OutcomeLogStore
             await queues.SendAsync(QueueNames.TransactionOutcomes, message, cancellationToken);
         }
 
+        metrics.OutcomesPublished(clock.GetUtcNow() - events.Min(e => e.CreatedAt));
         if (!await outbox.MarkPublishedAsync(transactionId, [.. events.Select(e => e.EventId)], cancellationToken))
         {
             Log.MarkFoundNoEvent(logger, transactionId);
@@ -111,6 +113,7 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, OutcomeLogStore
             await PublishAsync(transaction.Key, [.. transaction], cancellationToken);
         }
 
+        metrics.OutcomesResent(stuck.Count);
         return ([.. transactions.Select(t => t.Key)], stuck.Count < maxEvents);
     }
 

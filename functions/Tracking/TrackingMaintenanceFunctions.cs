@@ -1,16 +1,18 @@
 using FunctionApp.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Transactions.Storage;
 
 namespace FunctionApp.Tracking;
 
 /// <summary>
 /// Keeps the task hub healthy: purges the history of finished trackings after <see cref="TrackingMaintenance.PurgeAfter"/>
 /// (the transaction rows keep what the platform shows), and counts trackings still running past
-/// <see cref="TrackingMaintenance.StuckAfter"/> (metric <c>tracker.stuck</c>, and a warning naming a few of them).
+/// <see cref="TrackingMaintenance.StuckAfter"/> (metric <c>tracker.stuck</c>, and a warning naming a few of them), with the
+/// messages consumers gave up on in the outcomes poison queue (metric <c>outcomes.poison</c>).
 /// </summary>
 public sealed partial class TrackingMaintenanceFunctions(
-    TrackingMaintenance settings, AppMetrics metrics, DurableRuntimeClock runtime, ILogger<TrackingMaintenanceFunctions> logger)
+    TrackingMaintenance settings, AppMetrics metrics, DurableRuntimeClock runtime, StorageQueues queues, ILogger<TrackingMaintenanceFunctions> logger)
 {
     /// <summary>How long one purge may run; what is left is purged by the next run.</summary>
     public static readonly TimeSpan PurgeTimeLimit = TimeSpan.FromMinutes(2);
@@ -46,6 +48,8 @@ public sealed partial class TrackingMaintenanceFunctions(
         }
 
         metrics.StuckTrackings(stuck.Count);
+        var poison = await queues.Queue(QueueNames.TransactionOutcomesPoison).GetPropertiesAsync(cancellationToken);
+        metrics.PoisonOutcomes(poison.Value.ApproximateMessagesCount);
         if (stuck.Count > 0)
         {
             Log.TrackingStuck(logger, stuck.Count, settings.StuckAfter, string.Join(", ", stuck.Take(StuckNamed)));

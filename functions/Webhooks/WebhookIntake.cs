@@ -153,6 +153,7 @@ public sealed partial class WebhookIntake(
 
         var handedOver = await tracking.SignalOnceAsync(
             trackingClient, webhook.TransactionId, TrackerSignal.FromWebhook(webhook), TransactionTracking.DedupeKey(body.Span), cancellationToken);
+        metrics.WebhookLag(clock.GetUtcNow() - timestamp.Instant);
         return new WebhookReceipt(WebhookRejection.None, Duplicate: !handedOver);
     }
 }
