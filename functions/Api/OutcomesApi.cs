@@ -72,7 +72,7 @@ public sealed partial class OutcomesApi(HttpFunctionRunner http, RequestDeadline
         var page = completeUntil is { } until && until > after.RecordedAt
             ? await log.ReadAsync(after, until, limit, cancellationToken)
             : new OutcomeLogPage([], after);
-        var items = page.PayloadsJson.Select(json => JsonDocument.Parse(json).RootElement).ToList();
+        var items = page.PayloadsJson.Select(json => JsonSerializer.Deserialize<JsonElement>(json)).ToList();
         return TypedResults.Ok(new { items, nextCursor = page.Next.ToString(), completeUntil });
     }
 

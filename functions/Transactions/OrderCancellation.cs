@@ -15,7 +15,7 @@ namespace FunctionApp.Transactions;
 public sealed record CancelOrderCommand(string? Ticker, string? BatchId = null);
 
 /// <summary>The cancellation transaction to open in the SDK, and the order it cancels.</summary>
-public sealed record CreatedCancellation(CreatedTransactionResponse Transaction, string CancelsTransactionId, string BatchId, string Ticker);
+public sealed record CreatedCancellation(CreatedTransactionResponse Transaction, string BatchId, string Ticker);
 
 public abstract record CancellationResult
 {
@@ -84,7 +84,7 @@ public sealed class OrderCancellation(TransactionStore transactions, IGatewayCli
         var created = await TransactionCreation.CallGatewayAsync(() => gateway.CreateCancellationAsync(request, session.GatewayToken, cancellationToken), logger);
         return created.Transaction is { } transaction
             ? new CancellationResult.Created(new CreatedCancellation(
-                new CreatedTransactionResponse(transaction.TransactionId, session.GatewayToken, transaction.ExpireAt, session.Broker), transactionId, batchId, request.Ticker))
+                new CreatedTransactionResponse(transaction.TransactionId, session.GatewayToken, transaction.ExpireAt, session.Broker), batchId, request.Ticker))
             : new CancellationResult.Failed(created.Failure!);
     }
 }

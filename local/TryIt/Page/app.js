@@ -598,41 +598,31 @@
       Object.assign(input, { id: `review-${index}`, type: "number", min: "1", step: "1", value: security.quantity ?? "" });
       input.setAttribute("inputmode", "numeric");
       input.dataset.ticker = security.ticker;
-      const label = document.createElement("label");
-      label.htmlFor = input.id;
-      label.textContent = "Quantity";
-      const hidden = document.createElement("span");
-      hidden.className = "visually-hidden";
-      hidden.textContent = ` of ${security.ticker}`;
-      label.append(hidden);
-
-      const quantity = document.createElement("div");
-      quantity.className = "field";
-      quantity.append(label, input);
-      item.append(name, tag, quantity);
+      item.append(name, tag, reviewField("Quantity", security.ticker, input));
       if (withOrderTypes) {
-        item.append(orderTypeField(security, index));
+        const select = document.createElement("select");
+        select.id = `order-type-${index}`;
+        for (const [value, text] of Object.entries(ORDER_TYPES)) {
+          select.append(new Option(text, value));
+        }
+        item.append(reviewField("Order type", security.ticker, select));
       }
       list.append(item);
     });
   }
 
-  function orderTypeField(security, index) {
-    const select = document.createElement("select");
-    select.id = `order-type-${index}`;
-    for (const [value, text] of Object.entries(ORDER_TYPES)) {
-      select.append(new Option(text, value));
-    }
+  // A labelled control of one stock's review row; screen readers hear which stock it is for ("Quantity of ITC").
+  function reviewField(labelText, ticker, control) {
     const label = document.createElement("label");
-    label.htmlFor = select.id;
-    label.textContent = "Order type";
+    label.htmlFor = control.id;
+    label.textContent = labelText;
     const hidden = document.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = ` of ${security.ticker}`;
+    hidden.textContent = ` of ${ticker}`;
     label.append(hidden);
     const field = document.createElement("div");
     field.className = "field";
-    field.append(label, select);
+    field.append(label, control);
     return field;
   }
 
