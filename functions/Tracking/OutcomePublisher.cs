@@ -128,7 +128,8 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, OutcomeLogStore
             state.TransactionId,
             now,
             OutcomeEventTypes.DataContentType,
-            data);
+            data,
+            TransactionTrace.Current);
         return new OutboxEvent(state.TransactionId, state.Version, eventId, type, JsonSerializer.Serialize(envelope, OutcomeEventJson.Options), now);
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class TrackingActivities(
     public async Task<GatewayReadResult> ReadGatewayAsync(GatewayReadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var span = TransactionTrace.Start("tracker.read", request.TraceParent);
         var tokens = new GatewayTokens((await secrets.GetAsync(cancellationToken)).Secret, clock);
         var token = request.SmallcaseAuthId is { Length: > 0 } authId ? tokens.MintConnected(authId, TimeSpan.FromMinutes(5)) : tokens.MintGuest(TimeSpan.FromMinutes(5));
         var started = clock.GetTimestamp();
@@ -55,6 +56,7 @@ public sealed partial class TrackingActivities(
     public async Task RecordChangeAsync(TrackerChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        using var span = TransactionTrace.Start("tracker.record", change.TraceParent);
         var state = change.State;
         for (var attempt = 1; attempt <= MaxConcurrencyRetries; attempt++)
         {

@@ -20,7 +20,7 @@ public sealed class TransactionTracking(HandedOverHits handedOver, TimeProvider 
     /// Starts tracking a transaction the Gateway has just created. An instance that exists in any state is kept: a
     /// retried start of the same transaction does nothing, and a finished one is never started again.
     /// </summary>
-    public async Task StartAsync(DurableTaskClient client, TrackedTransaction initial, CancellationToken cancellationToken)
+    public async Task StartAsync(DurableTaskClient client, TrackedTransaction initial, string? traceParent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(initial);
@@ -31,7 +31,7 @@ public sealed class TransactionTracking(HandedOverHits handedOver, TimeProvider 
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 TrackingOrchestration.Name,
-                new TrackingInput(initial, offset),
+                new TrackingInput(initial, offset, traceParent),
                 new StartOrchestrationOptions(initial.TransactionId).WithDedupeStatuses([.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses]),
                 cancellationToken);
         }

@@ -8,6 +8,7 @@ using Gateway.Client.Orders;
 using Gateway.Client.Sdk;
 using Gateway.Client.Transactions;
 using FunctionApp.Api;
+using FunctionApp.Telemetry;
 using FunctionApp.Tracking;
 using FunctionApp.Webhooks;
 using Transactions.Orchestration;
@@ -121,7 +122,8 @@ public sealed class SdkResultIntake(
         // The token is a credential: it is verified above and not kept. The orders are not passed on: the tracker asks the Gateway.
         var signal = new TrackerSignal(TrackerSignalSource.SdkResult, VerifiedSmallcaseAuthId: authId, SdkError: result.Error);
         var dedupeKey = TransactionTracking.DedupeKey(JsonSerializer.SerializeToUtf8Bytes(new { transactionId, signal }, GatewayJson.Options));
-        await tracking.SignalOnceAsync(trackingClient, transactionId, signal, dedupeKey, cancellationToken);
+        using var span = TransactionTrace.Start("sdk.result", stored.Record.TraceParent);
+        await tracking.SignalOnceAsync(trackingClient, transactionId, signal with { TraceParent = TransactionTrace.Current }, dedupeKey, cancellationToken);
         return new SdkResultReceipt(SdkResultOutcome.Recorded);
     }
 }

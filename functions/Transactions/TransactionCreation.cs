@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using System.Text.Json;
 using Gateway.Client.Http;
 using Gateway.Client.Transactions;
+using FunctionApp.Telemetry;
 using FunctionApp.Tracking;
 using FunctionApp.Webhooks;
 using Transactions.Storage;
@@ -108,6 +109,7 @@ public sealed partial class TransactionCreation(
 
     private async Task<CreationResult> CreateOnceAsync(string userId, CreateTransactionRequest request, DurableTaskClient trackingClient, CancellationToken cancellationToken)
     {
+        using var span = TransactionTrace.Start("transaction.create", traceParent: null);
         var session = await sessions.ForUserAsync(userId, cancellationToken);
         var notesRef = NotesRefStore.NewReference();
         var call = await CallGatewayAsync(() => gateway.CreateTransactionAsync(request with { Notes = notesRef }, session.GatewayToken, cancellationToken), logger);
@@ -140,6 +142,7 @@ public sealed partial class TransactionCreation(
             NextWakeAt = start.State.NextWakeAt,
             Version = start.State.Version,
             UpdatedAt = now,
+            TraceParent = TransactionTrace.Current,
         };
         if (!(await transactions.InsertAsync(record, cancellationToken)).Written)
         {
@@ -148,8 +151,8 @@ public sealed partial class TransactionCreation(
             await TryRepairIndexAsync(record, cancellationToken);
         }
 
-        await tracking.StartAsync(trackingClient, start.State, cancellationToken);
-        known.Remember(created.TransactionId, new TransactionIdentity(userId, notesRef));
+        await tracking.StartAsync(trackingClient, start.State, record.TraceParent, cancellationToken);
+        known.Remember(created.TransactionId, new TransactionIdentity(userId, notesRef, record.TraceParent));
         Log.TransactionCreated(logger, created.TransactionId, request.Securities.Count);
         return new CreationResult.Created(new CreatedTransactionResponse(created.TransactionId, session.GatewayToken, created.ExpireAt, session.Broker), Replayed: false);
     }

@@ -3,8 +3,8 @@ using Transactions.Storage;
 
 namespace FunctionApp.Webhooks;
 
-/// <summary>Who a transaction belongs to and the notes reference it was created with.</summary>
-public sealed record TransactionIdentity(string UserId, string NotesRef);
+/// <summary>Who a transaction belongs to, the notes reference it was created with, and its trace (see <see cref="Telemetry.TransactionTrace"/>).</summary>
+public sealed record TransactionIdentity(string UserId, string NotesRef, string? TraceParent = null);
 
 /// <summary>
 /// The identity of transactions this instance has already looked up, for the webhook intake: a transaction gets
@@ -33,7 +33,7 @@ public sealed class KnownTransactions(TransactionStore transactions) : IDisposab
             return null;
         }
 
-        var identity = new TransactionIdentity(stored.Record.UserId, stored.Record.NotesRef);
+        var identity = new TransactionIdentity(stored.Record.UserId, stored.Record.NotesRef, stored.Record.TraceParent);
         cache.Set(transactionId, identity, Entry);
         return identity;
     }

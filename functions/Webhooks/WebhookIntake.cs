@@ -151,8 +151,9 @@ public sealed partial class WebhookIntake(
             return new WebhookReceipt(WebhookRejection.AuthIdOwnedByAnotherUser);
         }
 
-        var handedOver = await tracking.SignalOnceAsync(
-            trackingClient, webhook.TransactionId, TrackerSignal.FromWebhook(webhook), TransactionTracking.DedupeKey(body.Span), cancellationToken);
+        using var span = TransactionTrace.Start("gateway.webhook", identity.TraceParent);
+        var signal = TrackerSignal.FromWebhook(webhook) with { TraceParent = TransactionTrace.Current };
+        var handedOver = await tracking.SignalOnceAsync(trackingClient, webhook.TransactionId, signal, TransactionTracking.DedupeKey(body.Span), cancellationToken);
         metrics.WebhookLag(clock.GetUtcNow() - timestamp.Instant);
         return new WebhookReceipt(WebhookRejection.None, Duplicate: !handedOver);
     }

@@ -21,7 +21,8 @@ public sealed record OutcomeEvent<TData>(
     [property: JsonPropertyName("subject"), Description("The Gateway transaction id.")] string Subject,
     [property: JsonPropertyName("time"), Description("When the change was recorded.")] DateTimeOffset Time,
     [property: JsonPropertyName("datacontenttype")] string DataContentType,
-    [property: JsonPropertyName("data")] TData Data)
+    [property: JsonPropertyName("data")] TData Data,
+    [property: JsonPropertyName("traceparent"), Description("CloudEvents distributed tracing extension: the W3C trace context of the change that published the event, in the transaction's trace.")] string? TraceParent = null)
     where TData : class;
 
 public static class OutcomeEventTypes

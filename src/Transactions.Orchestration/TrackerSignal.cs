@@ -19,11 +19,13 @@ public enum TrackerSignalSource
 /// <param name="ClaimedSmallcaseAuthId">What a webhook's body says; unconfirmed, only compared.</param>
 /// <param name="VerifiedSmallcaseAuthId">From an SDK result's JWT, after the host verified its signature.</param>
 /// <param name="SdkError">The error an SDK flow ended with, for the timeline.</param>
+/// <param name="TraceParent">The W3C trace context of the hand-over, for the reads and changes the signal prompts.</param>
 public sealed record TrackerSignal(
     TrackerSignalSource Source,
     string? ClaimedSmallcaseAuthId = null,
     string? VerifiedSmallcaseAuthId = null,
-    TransactionError? SdkError = null)
+    TransactionError? SdkError = null,
+    string? TraceParent = null)
 {
     public static TrackerSignal FromWebhook(GatewayWebhook webhook)
     {

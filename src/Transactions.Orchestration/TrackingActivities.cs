@@ -11,11 +11,13 @@ namespace Transactions.Orchestration;
 /// the real pace from another instant; the orchestration keeps that offset so the tracker and the simulated market agree.
 /// It is part of the input, never read from outside, so a replay always computes the same times.
 /// </param>
-public sealed record TrackingInput(TrackedTransaction Initial, TimeSpan AppClockOffset = default);
+/// <param name="TraceParent">The W3C trace context of the create request: the transaction's trace, until a signal brings a later span of it.</param>
+public sealed record TrackingInput(TrackedTransaction Initial, TimeSpan AppClockOffset = default, string? TraceParent = null);
 
 /// <summary>Input of <see cref="TrackingOrchestration.ReadGatewayActivity"/>: one read of the Gateway with the platform's credentials.</summary>
 /// <param name="SmallcaseAuthId">The account the Gateway confirmed for the transaction: the read uses a connected token for it, else a guest token.</param>
-public sealed record GatewayReadRequest(string TransactionId, PollTarget Target, string? SmallcaseAuthId);
+/// <param name="TraceParent">The W3C trace context the read belongs to (the transaction's trace).</param>
+public sealed record GatewayReadRequest(string TransactionId, PollTarget Target, string? SmallcaseAuthId, string? TraceParent = null);
 
 /// <summary>
 /// What a Gateway read returned: the transaction details, the order details, or why it failed (short, no secrets).
@@ -41,14 +43,16 @@ public sealed record GatewayReadResult(PollTarget Target, TransactionDetails? Tr
 /// events are named by <see cref="TrackedTransaction.Version"/>, so a retried activity records and sends the same ids;
 /// a row already at this version or newer is not written again.
 /// </summary>
+/// <param name="TraceParent">The W3C trace context the change belongs to (the transaction's trace).</param>
 public sealed record TrackerChange(
     TrackedTransaction State,
     IReadOnlyList<StockChange> StockChanges,
-    TrackerOutcome? Outcome)
+    TrackerOutcome? Outcome,
+    string? TraceParent = null)
 {
-    public static TrackerChange Of(TrackerDecision decision)
+    public static TrackerChange Of(TrackerDecision decision, string? traceParent)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        return new TrackerChange(decision.State, decision.StockChanges, decision.Outcome);
+        return new TrackerChange(decision.State, decision.StockChanges, decision.Outcome, traceParent);
     }
 }

@@ -42,11 +42,14 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
         var time = new OrchestrationTime(context, input.AppClockOffset);
         var engine = new TrackerEngine(time, timings, calendar);
         var state = input.Initial;
+
+        // The span the next reads and changes belong to: the create request's, then the latest signal's hand-over.
+        var trace = input.TraceParent;
         if (time.GetUtcNow() - state.CreatedAt > timings.LateStart)
         {
             // Signals raised before this first run were dropped by the task hub: read what they would have prompted.
-            var answer = await ReadAsync(context, state, PollTarget.TransactionDetails);
-            state = await ApplyAsync(context, engine, state, answer.ToEvent(state.Version));
+            var answer = await ReadAsync(context, state, PollTarget.TransactionDetails, trace);
+            state = await ApplyAsync(context, engine, state, answer.ToEvent(state.Version), trace);
         }
 
         using var wakeUp = new WakeUpTimer(context, time);
@@ -57,7 +60,9 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
             var signal = context.WaitForExternalEvent<TrackerSignal>(SignalEvent, stopWaiting.Token);
             if (await Task.WhenAny(timer, signal) == signal)
             {
-                state = await ApplyAsync(context, engine, state, (await signal).ToEvent());
+                var received = await signal;
+                trace = received.TraceParent ?? trace;
+                state = await ApplyAsync(context, engine, state, received.ToEvent(), trace);
                 continue;
             }
 
@@ -67,8 +72,8 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
             if (woken.NextAction.Kind is TrackerActionKind.PollTransactionDetails or TrackerActionKind.PollOrderDetails)
             {
                 var target = woken.NextAction.Kind == TrackerActionKind.PollOrderDetails ? PollTarget.OrderDetails : PollTarget.TransactionDetails;
-                var answer = await ReadAsync(context, state, target);
-                state = await ApplyAsync(context, engine, state, answer.ToEvent(state.Version));
+                var answer = await ReadAsync(context, state, target, trace);
+                state = await ApplyAsync(context, engine, state, answer.ToEvent(state.Version), trace);
             }
         }
 
@@ -76,7 +81,8 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
         return state.Outcome;
     }
 
-    private async Task<TrackedTransaction> ApplyAsync(TaskOrchestrationContext context, TrackerEngine engine, TrackedTransaction state, TrackerEvent trackerEvent)
+    private async Task<TrackedTransaction> ApplyAsync(
+        TaskOrchestrationContext context, TrackerEngine engine, TrackedTransaction state, TrackerEvent trackerEvent, string? trace)
     {
         var decision = Decide(context, engine, state, trackerEvent);
         if (!decision.Changed)
@@ -92,7 +98,7 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
         // A signal only moves the next read forward: nothing the platform sees has changed.
         if (trackerEvent is not SignalReceived)
         {
-            await RecordAsync(context, TrackerChange.Of(decision));
+            await RecordAsync(context, TrackerChange.Of(decision, trace));
         }
 
         return decision.State;
@@ -118,12 +124,12 @@ public sealed class TrackingOrchestration(TrackerTimings timings, MarketCalendar
     }
 
     /// <summary>A read that could not run at all (e.g. the secrets are unavailable) is a failed read: the engine backs off.</summary>
-    private async Task<GatewayReadResult> ReadAsync(TaskOrchestrationContext context, TrackedTransaction state, PollTarget target)
+    private async Task<GatewayReadResult> ReadAsync(TaskOrchestrationContext context, TrackedTransaction state, PollTarget target, string? trace)
     {
         try
         {
             return await context.CallActivityAsync<GatewayReadResult>(
-                ReadGatewayActivity, new GatewayReadRequest(state.TransactionId, target, state.SmallcaseAuthId));
+                ReadGatewayActivity, new GatewayReadRequest(state.TransactionId, target, state.SmallcaseAuthId, trace));
         }
         catch (TaskFailedException e)
         {

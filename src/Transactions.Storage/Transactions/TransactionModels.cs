@@ -38,6 +38,9 @@ public sealed record TransactionRecord
     public required long Version { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the create request: the transaction's trace, which its webhooks, reads and outcome events join.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>A transaction as read (or as last written), with its ETag, to pass to <see cref="TransactionStore.ReplaceAsync"/>.</summary>

@@ -298,6 +298,11 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
             entity["NextWakeAt"] = wake;
         }
 
+        if (record.TraceParent is { } traceParent)
+        {
+            entity["TraceParent"] = traceParent;
+        }
+
         return entity;
     }
 
@@ -314,6 +319,7 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         NextWakeAt = entity.GetDateTimeOffset("NextWakeAt"),
         Version = entity.GetInt64("Version") ?? 0,
         UpdatedAt = entity.GetDateTimeOffset("UpdatedAt")!.Value,
+        TraceParent = entity.GetString("TraceParent"),
     };
 
     private static TableEntity ToIndexEntity(TransactionRecord record) => new(

@@ -9,7 +9,7 @@ namespace FunctionApp.Tests.Tracking;
 /// One CloudEvent read from the <c>transaction-outcomes</c> queue, whose messages are in the CloudEvents JSON batch
 /// format (<c>application/cloudevents-batch+json</c>: an array of events).
 /// </summary>
-public sealed record OutcomeEvent(string Id, string Type, string Subject, JsonElement Data)
+public sealed record OutcomeEvent(string Id, string Type, string Subject, JsonElement Data, string? TraceParent = null)
 {
     public const string OrderUpdated = "order.updated";
 
@@ -37,7 +37,12 @@ public sealed record OutcomeEvent(string Id, string Type, string Subject, JsonEl
         }
 
         _ = cloudEvent.Deserialize(typeof(OutcomeEvent<>).MakeGenericType(dataType), OutcomeEventJson.Options);
-        return new(cloudEvent.GetProperty("id").GetString()!, type, cloudEvent.GetProperty("subject").GetString()!, cloudEvent.GetProperty("data").Clone());
+        return new(
+            cloudEvent.GetProperty("id").GetString()!,
+            type,
+            cloudEvent.GetProperty("subject").GetString()!,
+            cloudEvent.GetProperty("data").Clone(),
+            cloudEvent.TryGetProperty("traceparent", out var traceParent) ? traceParent.GetString() : null);
     }
 }
 
