@@ -70,8 +70,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Sent the unsent outcome events of {Republished} transactions")]
     public static partial void OutcomesRepublished(ILogger logger, int republished);
 
-    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Deleted {Deleted} outcome log rows older than {Window}")]
-    public static partial void OutcomeLogPruned(ILogger logger, int deleted, TimeSpan window);
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Deleted {Transactions} transactions finished more than {KeepFor} ago and {LogRows} outcome log rows")]
+    public static partial void RetentionApplied(ILogger logger, int transactions, int logRows, TimeSpan keepFor);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Webhook rejected: {Rejection} (checksum: {ChecksumFailure})")]
     public static partial void WebhookRejected(ILogger logger, WebhookRejection rejection, ChecksumFailure checksumFailure);

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using FunctionApp.Hosting;
 using Gateway.Client.Http;
 using Microsoft.Azure.Functions.Worker;
+using FunctionApp.Tracking;
 using Transactions.Storage;
 
 namespace FunctionApp.Api;
@@ -14,13 +15,11 @@ namespace FunctionApp.Api;
 /// <c>?cursor=</c> from each answer. Events come oldest first, each once across pages, up to <c>completeUntil</c>:
 /// every event recorded before it is in the answers, none later is (see <see cref="OutcomeLogStore"/>).
 /// </summary>
-public sealed partial class OutcomesApi(HttpFunctionRunner http, RequestDeadlines deadlines, OutcomeLogStore log, OutboxStore outbox, TimeProvider clock)
+public sealed partial class OutcomesApi(
+    HttpFunctionRunner http, RequestDeadlines deadlines, OutcomeLogStore log, OutboxStore outbox, TrackingMaintenance retention, TimeProvider clock)
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 200;
-
-    /// <summary>How far back replay reaches.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromDays(90);
 
     [Function(nameof(ReplayOutcomes))]
     public Task<IResult> ReplayOutcomes([HttpTrigger(AuthorizationLevel.Function, "get", Route = "outcomes")] HttpRequest request) =>
@@ -62,7 +61,7 @@ public sealed partial class OutcomesApi(HttpFunctionRunner http, RequestDeadline
         }
 
         // Nothing older is kept; starting there also bounds the days a page walks.
-        var horizon = clock.GetUtcNow() - Window;
+        var horizon = clock.GetUtcNow() - retention.KeepFinishedFor;
         if (after!.RecordedAt < horizon)
         {
             after = OutcomeLogPosition.Before(horizon);

@@ -67,7 +67,8 @@ public sealed record DurableRuntimeClock(TimeProvider Time);
 /// <c>Tracker:PurgeAfter</c> (default 30 days) and <c>Tracker:StuckAfter</c> (default 5 days: an AMO order placed before
 /// a long weekend waits for the next session, so a tracking may rightly live several days).
 /// </summary>
-public sealed record TrackingMaintenance(TimeSpan PurgeAfter, TimeSpan StuckAfter)
+/// <param name="KeepFinishedFor">How long a finished transaction's records and outcome events are kept (and replay reaches back).</param>
+public sealed record TrackingMaintenance(TimeSpan PurgeAfter, TimeSpan StuckAfter, TimeSpan KeepFinishedFor)
 {
     public static TrackingMaintenance FromConfiguration(IConfiguration configuration)
     {
@@ -75,9 +76,11 @@ public sealed record TrackingMaintenance(TimeSpan PurgeAfter, TimeSpan StuckAfte
         var section = configuration.GetSection(TrackerConfiguration.Section);
         var settings = new TrackingMaintenance(
             section.GetValue(nameof(PurgeAfter), TimeSpan.FromDays(30)),
-            section.GetValue(nameof(StuckAfter), TimeSpan.FromDays(5)));
-        return settings.PurgeAfter > TimeSpan.Zero && settings.StuckAfter > TimeSpan.Zero
+            section.GetValue(nameof(StuckAfter), TimeSpan.FromDays(5)),
+            section.GetValue(nameof(KeepFinishedFor), TimeSpan.FromDays(90)));
+        return settings.PurgeAfter > TimeSpan.Zero && settings.StuckAfter > TimeSpan.Zero && settings.KeepFinishedFor >= TimeSpan.FromDays(1)
             ? settings
-            : throw new InvalidOperationException($"{TrackerConfiguration.Section}__PurgeAfter and __StuckAfter must be positive time spans.");
+            : throw new InvalidOperationException(
+                $"{TrackerConfiguration.Section}__PurgeAfter and __StuckAfter must be positive time spans, and __KeepFinishedFor at least a day.");
     }
 }

@@ -86,7 +86,7 @@ public sealed partial class TransactionCreation(
 
         try
         {
-            var result = await CreateOnceAsync(userId, request, trackingClient, cancellationToken);
+            var result = await CreateOnceAsync(userId, idempotencyKey, request, trackingClient, cancellationToken);
             if (result is CreationResult.Created created)
             {
                 var body = JsonSerializer.Serialize(new StoredResponse(created.Response.TransactionId, created.Response.ExpireAt), GatewayJsonOptions);
@@ -107,7 +107,8 @@ public sealed partial class TransactionCreation(
         }
     }
 
-    private async Task<CreationResult> CreateOnceAsync(string userId, CreateTransactionRequest request, DurableTaskClient trackingClient, CancellationToken cancellationToken)
+    private async Task<CreationResult> CreateOnceAsync(
+        string userId, string idempotencyKey, CreateTransactionRequest request, DurableTaskClient trackingClient, CancellationToken cancellationToken)
     {
         using var span = TransactionTrace.Start("transaction.create", traceParent: null);
         var session = await sessions.ForUserAsync(userId, cancellationToken);
@@ -143,6 +144,7 @@ public sealed partial class TransactionCreation(
             Version = start.State.Version,
             UpdatedAt = now,
             TraceParent = TransactionTrace.Current,
+            IdempotencyKey = idempotencyKey,
         };
         if (!(await transactions.InsertAsync(record, cancellationToken)).Written)
         {

@@ -81,11 +81,19 @@ public sealed class OutcomeLogStoreTests(AzuriteFixture azurite) : StorageTest(a
         await Log.AppendAsync([.. old, kept], Ct);
         await Log.AdvanceCompleteUntilAsync(Start.AddMinutes(1), Ct);
 
-        var first = await Log.DeleteDaysBeforeAsync(Start, maxRows: 100, Ct);
-        var second = await Log.DeleteDaysBeforeAsync(Start, maxRows: 100, Ct);
-        var third = await Log.DeleteDaysBeforeAsync(Start, maxRows: 100, Ct);
+        var finished = new List<string>();
+        Task Finished(IReadOnlyList<string> ids, CancellationToken _)
+        {
+            finished.AddRange(ids);
+            return Task.CompletedTask;
+        }
+
+        var first = await Log.DeleteDaysBeforeAsync(Start, maxRows: 100, Finished, Ct);
+        var second = await Log.DeleteDaysBeforeAsync(Start, maxRows: 100, Finished, Ct);
+        var third = await Log.DeleteDaysBeforeAsync(Start, maxRows: 100, Finished, Ct);
 
         Assert.Equal((100, 30, 0), (first, second, third));
+        Assert.Equal(old.Select(e => e.TransactionId).Order(StringComparer.Ordinal), finished.Order(StringComparer.Ordinal));
         Assert.Empty((await Log.ReadAsync(OutcomeLogPosition.Before(Start.AddDays(-5)), Start, 500, Ct)).PayloadsJson);
         Assert.Equal(["""{"id":"TRX_kept/final"}"""], (await Log.ReadAsync(OutcomeLogPosition.Before(Start), Start.AddMinutes(1), 10, Ct)).PayloadsJson);
         Assert.Equal(Start.AddMinutes(1), await Log.GetCompleteUntilAsync(Ct));

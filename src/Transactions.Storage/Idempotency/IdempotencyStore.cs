@@ -49,13 +49,17 @@ public enum IdempotencyFinishOutcome
 /// An in-progress record older than the lease (default 2 minutes, far beyond any create request's timeouts) is
 /// presumed abandoned by a crashed process and is taken over by the next attempt. The original holder, if it is
 /// somehow still running, then gets <see cref="IdempotencyFinishOutcome.LeaseLost"/> from its own complete or abandon,
-/// because the record's ETag changed. Records are kept; expiring old ones is a housekeeping job outside this class.
+/// because the record's ETag changed. A completed record answers for <see cref="Expiry"/>; after that the key starts a
+/// new request. Records of transactions past their retention are deleted with them (<see cref="DeleteCompletedAsync"/>).
 /// </para>
 /// </remarks>
 public sealed class IdempotencyStore(StorageClients clients, TimeProvider time)
 {
     public const int MaxKeyLength = 100;
     public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a key answers with its first result; later it starts a new request, as Stripe's keys do after 24 hours.</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromHours(24);
 
     private const string InProgressState = "InProgress";
     private const string CompletedState = "Completed";
@@ -112,19 +116,21 @@ public sealed class IdempotencyStore(StorageClients clients, TimeProvider time)
                 return new IdempotencyBeginResult(IdempotencyOutcome.Started, row.ETag);
             }
 
-            if (row.GetString("RequestHash") != requestHash)
+            var age = now - (row.GetDateTimeOffset("StartedAt") ?? DateTimeOffset.MinValue);
+            var expired = row.GetString("State") == CompletedState && age >= Expiry;
+            if (!expired && row.GetString("RequestHash") != requestHash)
             {
                 return new IdempotencyBeginResult(IdempotencyOutcome.HashMismatch);
             }
 
-            if (row.GetString("State") == CompletedState)
+            if (!expired && row.GetString("State") == CompletedState)
             {
                 return new IdempotencyBeginResult(
                     IdempotencyOutcome.Completed,
                     Response: new IdempotentResponse(row.GetInt32("StatusCode") ?? 0, row.GetString("ResponseBody") ?? string.Empty));
             }
 
-            if (row.GetDateTimeOffset("StartedAt") is { } startedAt && now - startedAt < Lease)
+            if (!expired && age < Lease)
             {
                 return new IdempotencyBeginResult(IdempotencyOutcome.InProgress);
             }
@@ -180,6 +186,31 @@ public sealed class IdempotencyStore(StorageClients clients, TimeProvider time)
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
             return IdempotencyFinishOutcome.LeaseLost;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the key's record when it is still the completed one whose response <paramref name="answered"/> accepts
+    /// (a request that reused the key after it expired has its own record, which stays).
+    /// </summary>
+    public async Task DeleteCompletedAsync(string userId, string key, Func<IdempotentResponse, bool> answered, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answered);
+        EnsureValidKey(key);
+        var existing = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(userId), key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!existing.HasValue || existing.Value!.GetString("State") != CompletedState
+            || !answered(new IdempotentResponse(existing.Value.GetInt32("StatusCode") ?? 0, existing.Value.GetString("ResponseBody") ?? string.Empty)))
+        {
+            return;
+        }
+
+        try
+        {
+            await _table.DeleteEntityAsync(PartitionKey(userId), key, existing.Value.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Reused meanwhile: the record is someone's new request now.
         }
     }
 

@@ -93,6 +93,16 @@ public sealed class NotesRefStore(StorageClients clients, TimeProvider time)
         }
     }
 
+    /// <summary>Forgets a reference (its transaction is past retention); an unknown one is nothing to do.</summary>
+    public async Task DeleteAsync(string notesRef, CancellationToken cancellationToken)
+    {
+        if (IsWellFormed(notesRef))
+        {
+            // DeleteEntity reports a missing row as a 404 response rather than an exception.
+            await _table.DeleteEntityAsync(notesRef, RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <returns>The record, or null when the reference is unknown or malformed.</returns>
     public async Task<NotesRefRecord?> GetAsync(string notesRef, CancellationToken cancellationToken)
     {

@@ -130,11 +130,15 @@ public sealed class OutcomeLogStore(StorageClients clients)
 
     /// <summary>
     /// Deletes the rows of the days before <paramref name="keepFrom"/>'s, oldest first, at most <paramref name="maxRows"/>
-    /// (rounded up to a batch): a range query over day partitions, never a scan.
+    /// (rounded up to a batch): a range query over day partitions, never a scan. Before a batch of rows goes,
+    /// <paramref name="finished"/> gets the transactions whose final outcome they hold (the log is the index of
+    /// transactions by the day they finished), so what else they keep can go first.
     /// </summary>
     /// <returns>How many rows were deleted; fewer than <paramref name="maxRows"/> means none of those days is left.</returns>
-    public async Task<int> DeleteDaysBeforeAsync(DateTimeOffset keepFrom, int maxRows, CancellationToken cancellationToken)
+    public async Task<int> DeleteDaysBeforeAsync(
+        DateTimeOffset keepFrom, int maxRows, Func<IReadOnlyList<string>, CancellationToken, Task> finished, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(finished);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
         var firstKept = OutcomeLogPosition.Before(keepFrom).Day;
         var deleted = 0;
@@ -143,7 +147,7 @@ public sealed class OutcomeLogStore(StorageClients clients)
             // Day partitions are digits, which sort before the watermark's partition.
             var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"0"} and PartitionKey lt {firstKept}");
             var rows = new List<TableEntity>();
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: OutboxStore.MaxBatchOperations, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: OutboxStore.MaxBatchOperations, select: ["PartitionKey", "RowKey", "EventType"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 rows.Add(row);
                 if (rows.Count == OutboxStore.MaxBatchOperations)
@@ -157,6 +161,12 @@ public sealed class OutcomeLogStore(StorageClients clients)
                 break;
             }
 
+            await finished(
+                [.. rows.Where(r => r.GetString("EventType") != Transactions.Contracts.OutcomeEventTypes.OrderUpdated)
+                    .Select(r => OutcomeLogPosition.TryParseRowKey(r.RowKey)?.Tail.Split('|')[0])
+                    .OfType<string>()
+                    .Distinct(StringComparer.Ordinal)],
+                cancellationToken).ConfigureAwait(false);
             foreach (var day in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
             {
                 await _table.SubmitTransactionAsync(day.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);

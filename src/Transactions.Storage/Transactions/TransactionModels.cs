@@ -39,6 +39,9 @@ public sealed record TransactionRecord
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The Idempotency-Key the transaction was created with, so its record is deleted with it.</summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>The W3C <c>traceparent</c> of the create request: the transaction's trace, which its webhooks, reads and outcome events join.</summary>
     public string? TraceParent { get; init; }
 }

@@ -277,6 +277,37 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         }
     }
 
+    /// <summary>
+    /// Deletes a transaction past its retention: its row in the user's index, then its partition (the transaction row
+    /// and its outbox), in entity-group transactions of 100. A transaction that is gone already is nothing to do.
+    /// </summary>
+    /// <returns>The deleted record, for what it points to elsewhere (notes reference, idempotency record); null when there was none.</returns>
+    public async Task<TransactionRecord?> DeleteAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(transactionId, cancellationToken).ConfigureAwait(false) is not { } stored)
+        {
+            return null;
+        }
+
+        var index = ToIndexEntity(stored.Record);
+        await _index.DeleteEntityAsync(index.PartitionKey, index.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+        var partition = TableKeys.Escape(transactionId, nameof(transactionId));
+        var rows = new List<TableEntity>();
+        await foreach (var row in _transactions.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
+        // The transaction row goes last, so a run that stops halfway finds the transaction again next time.
+        foreach (var chunk in rows.OrderBy(r => r.RowKey == TransactionRowKey).Chunk(OutboxStore.MaxBatchOperations))
+        {
+            await _transactions.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);
+        }
+
+        return stored.Record;
+    }
+
     private static TableEntity ToEntity(TransactionRecord record)
     {
         var entity = new TableEntity(TableKeys.Escape(record.TransactionId, nameof(record.TransactionId)), TransactionRowKey)
@@ -303,6 +334,11 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
             entity["TraceParent"] = traceParent;
         }
 
+        if (record.IdempotencyKey is { } idempotencyKey)
+        {
+            entity["IdempotencyKey"] = idempotencyKey;
+        }
+
         return entity;
     }
 
@@ -320,6 +356,7 @@ public sealed class TransactionStore(StorageClients clients, ILogger<Transaction
         Version = entity.GetInt64("Version") ?? 0,
         UpdatedAt = entity.GetDateTimeOffset("UpdatedAt")!.Value,
         TraceParent = entity.GetString("TraceParent"),
+        IdempotencyKey = entity.GetString("IdempotencyKey"),
     };
 
     private static TableEntity ToIndexEntity(TransactionRecord record) => new(

@@ -20,8 +20,8 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal(
             [
-                "CancelOrder:httpTrigger", "CountStuckTracking:timerTrigger", "CreateSessionToken:httpTrigger", "CreateTransaction:httpTrigger", "GatewayWebhook:httpTrigger", "GetTransaction:httpTrigger",
-                "Health:httpTrigger", "ListTransactions:httpTrigger", "OutboxSweep:timerTrigger", "PostSdkResult:httpTrigger", "PruneOutcomeLog:timerTrigger",
+                "ApplyRetention:timerTrigger", "CancelOrder:httpTrigger", "CountStuckTracking:timerTrigger", "CreateSessionToken:httpTrigger", "CreateTransaction:httpTrigger", "GatewayWebhook:httpTrigger", "GetTransaction:httpTrigger",
+                "Health:httpTrigger", "ListTransactions:httpTrigger", "OutboxSweep:timerTrigger", "PostSdkResult:httpTrigger",
                 "PurgeFinishedTracking:timerTrigger", "ReadGateway:activityTrigger", "RecordTrackerChange:activityTrigger", "ReplayOutcomes:httpTrigger", "TrackTransaction:orchestrationTrigger",
             ],
             declared);
