@@ -5,6 +5,7 @@ using Bench.Hosting;
 using Gateway.Simulator;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TestSupport;
 using Transactions.Storage;
 using Transactions.Tracking;
@@ -17,6 +18,7 @@ namespace Bench.Measures;
 /// <param name="DurableOperations">The durable runtime's storage requests in the same window (background excluded), by kind.</param>
 /// <param name="DurableBackground">Durable idle polls and partition lease requests in the window, not counted above.</param>
 /// <param name="HistoryRows">Rows of the orchestration's history when it completed; <paramref name="RowsAfterPurge"/>: its History and Instances rows after a purge.</param>
+/// <param name="AppRows">Rows the finished transaction keeps in the app's tables; <paramref name="AppRowsAfterRetention"/>: after the retention run past its keep period.</param>
 public sealed record BasketCost(
     IReadOnlyList<(string Operation, int Count)> Operations,
     int Writes,
@@ -28,7 +30,9 @@ public sealed record BasketCost(
     IReadOnlyDictionary<string, int> GatewayCalls,
     TimeSpan RealTime,
     int HistoryRows,
-    int RowsAfterPurge)
+    int RowsAfterPurge,
+    int AppRows,
+    int AppRowsAfterRetention)
 {
     public int AppTotal => Operations.Sum(o => o.Count);
 
@@ -148,6 +152,11 @@ public static class TransactionCost
         var historyRows = await CountRowsAsync(app, "History", created.TransactionId, cancellationToken);
         await app.Services.GetRequiredService<DurableTaskClient>().PurgeInstanceAsync(created.TransactionId, cancellationToken);
         var afterPurge = await CountRowsAsync(app, "History", created.TransactionId, cancellationToken) + await CountRowsAsync(app, "Instances", created.TransactionId, cancellationToken);
+        var appRows = await CountAppRowsAsync(app, userId, created.TransactionId, cancellationToken);
+        var retention = ActivatorUtilities.CreateInstance<FunctionApp.Tracking.RetentionFunction>(
+            app.Services, (TimeProvider)new FakeTimeProvider(app.Simulator.Clock.GetUtcNow() + app.Services.GetRequiredService<FunctionApp.Tracking.TrackingMaintenance>().KeepFinishedFor + TimeSpan.FromDays(1)));
+        await retention.RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), cancellationToken);
+        var appRowsAfterRetention = await CountAppRowsAsync(app, userId, created.TransactionId, cancellationToken);
         return new BasketCost(
             [.. counted.GroupBy(r => r.Operation, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))],
             counted.Count(r => r.IsWrite),
@@ -159,7 +168,36 @@ public static class TransactionCost
             gatewayCalls,
             elapsed,
             historyRows,
-            afterPurge);
+            afterPurge,
+            appRows,
+            appRowsAfterRetention);
+    }
+
+    /// <summary>
+    /// The rows one transaction keeps in the app's tables: its partition (row and outbox), its index row, its notes
+    /// reference, its idempotency record and its outcome log rows. Scans what it must: the bench's tables are small.
+    /// </summary>
+    private static async Task<int> CountAppRowsAsync(InProcessApp app, string userId, string transactionId, CancellationToken cancellationToken)
+    {
+        var clients = app.Services.GetRequiredService<StorageClients>();
+        var record = (await app.Probe.GetAsync(transactionId, cancellationToken))?.Record;
+        var rows = 0;
+        foreach (var (table, filter) in new[]
+        {
+            (TableNames.Transactions, TableClient.CreateQueryFilter($"PartitionKey eq {transactionId}")),
+            (TableNames.UserTransactions, TableClient.CreateQueryFilter($"PartitionKey eq {userId}")),
+            (TableNames.NotesRefs, TableClient.CreateQueryFilter($"PartitionKey eq {record?.NotesRef ?? string.Empty}")),
+            (TableNames.IdempotencyRecords, TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey eq {record?.IdempotencyKey ?? string.Empty}")),
+            (TableNames.OutcomeLog, string.Empty),
+        })
+        {
+            await foreach (var row in clients.Table(table).QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                rows += table == TableNames.UserTransactions || table == TableNames.OutcomeLog ? (row.RowKey.Contains(transactionId, StringComparison.Ordinal) ? 1 : 0) : 1;
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>

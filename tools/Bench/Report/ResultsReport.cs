@@ -114,6 +114,8 @@ public static class ResultsReport
                 $"{cost.IdleRatio:0.00}", "≤ 0.50×", Verdict(cost.IdleRatio <= 0.5)]);
             rows.Add(["2", "History rows per tracked basket; its history and instance rows left after a purge",
                 $"{Spread(app.Runs.Select(r => r.HistoryRows))}; {app.Runs.Max(r => r.RowsAfterPurge)}", "—", "—", "reported; 0 after purge", Verdict(app.Runs.All(r => r.RowsAfterPurge == 0))]);
+            rows.Add(["2", "Rows a finished basket keeps in the app's tables (its row and outbox, index row, notes reference, idempotency record, outcome log rows); left after the retention run past Tracker__KeepFinishedFor",
+                $"{Spread(app.Runs.Select(r => r.AppRows))}; {app.Runs.Max(r => r.AppRowsAfterRetention)}", "—", "—", "reported; 0 after retention", Verdict(app.Runs.All(r => r.AppRowsAfterRetention == 0))]);
             rows.Add(["2", "Writes of the transaction row per tracker state change (median run)",
                 $"{app.Median.StateRowWrites} writes / {app.Median.StateVersions} states", "—", $"{(double)app.Median.StateRowWrites / app.Median.StateVersions:0.00}", "≤ 1",
                 Verdict(app.Runs.All(r => r.StateRowWrites <= r.StateVersions))]);
