@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Azure;
@@ -33,7 +34,7 @@ public sealed record OutcomeLogPosition(DateTimeOffset RecordedAt, string Tail)
     public static OutcomeLogPosition Before(DateTimeOffset instant) => new(instant, string.Empty);
 
     /// <summary>The position as an opaque cursor (URL-safe).</summary>
-    public override string ToString() => Convert.ToBase64String(Encoding.UTF8.GetBytes(RowKey)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public override string ToString() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(RowKey));
 
     /// <returns>False when <paramref name="cursor"/> is not one <see cref="ToString"/> made.</returns>
     public static bool TryParseCursor(string cursor, out OutcomeLogPosition? position)
@@ -42,8 +43,7 @@ public sealed record OutcomeLogPosition(DateTimeOffset RecordedAt, string Tail)
         position = null;
         try
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            position = TryParseRowKey(Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='))));
+            position = TryParseRowKey(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)));
             return position is not null;
         }
         catch (FormatException)
@@ -84,14 +84,15 @@ public sealed class OutcomeLogStore(StorageClients clients)
     public async Task AppendAsync(IReadOnlyCollection<OutboxEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        foreach (var day in events.GroupBy(e => OutcomeLogPosition.Of(e).Day, StringComparer.Ordinal))
+        var rows = events.Select(e => (Position: OutcomeLogPosition.Of(e), Event: e)).DistinctBy(r => r.Position.RowKey, StringComparer.Ordinal);
+        foreach (var day in rows.GroupBy(r => r.Position.Day, StringComparer.Ordinal))
         {
-            foreach (var chunk in day.DistinctBy(e => OutcomeLogPosition.Of(e).RowKey, StringComparer.Ordinal).Chunk(OutboxStore.MaxBatchOperations))
+            foreach (var chunk in day.Chunk(OutboxStore.MaxBatchOperations))
             {
-                var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(day.Key, OutcomeLogPosition.Of(e).RowKey)
+                var actions = chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(day.Key, r.Position.RowKey)
                 {
-                    ["EventType"] = e.EventType,
-                    ["PayloadJson"] = PropertyLimits.EnsureFits(e.PayloadJson, nameof(e.PayloadJson)),
+                    ["EventType"] = r.Event.EventType,
+                    ["PayloadJson"] = PropertyLimits.EnsureFits(r.Event.PayloadJson, nameof(r.Event.PayloadJson)),
                 }));
                 await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
             }
