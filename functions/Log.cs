@@ -70,6 +70,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Sent the unsent outcome events of {Republished} transactions")]
     public static partial void OutcomesRepublished(ILogger logger, int republished);
 
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Sending the outcome events of {TransactionId} failed and it could not be flagged for the outbox sweep ({Error}); the record activity's retry flags it again")]
+    public static partial void UnsentFlagFailed(ILogger logger, string transactionId, string error);
+
     [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Deleted {Transactions} transactions finished more than {KeepFor} ago and {LogRows} outcome log rows")]
     public static partial void RetentionApplied(ILogger logger, int transactions, int logRows, TimeSpan keepFor);
 

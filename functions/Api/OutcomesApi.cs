@@ -12,8 +12,9 @@ namespace FunctionApp.Api;
 /// <summary>
 /// Replay for consumers of the outcome events (an operator or service endpoint, never for end users: it needs a
 /// function key): <c>GET /api/outcomes?since=</c> an instant or the id of the last event the consumer processed, then
-/// <c>?cursor=</c> from each answer. Events come oldest first, each once across pages, up to <c>completeUntil</c>:
-/// every event recorded before it is in the answers, none later is (see <see cref="OutcomeLogStore"/>).
+/// <c>?cursor=</c> from each answer. Events come in the order they were logged, each once across pages, up to
+/// <c>completeUntil</c> (<see cref="OutcomeLogStore.SettledAfter"/> ago): every event logged before it is in the
+/// answers, none later is, and nothing can still appear before it (see <see cref="OutcomeLogStore"/>).
 /// </summary>
 public sealed partial class OutcomesApi(
     HttpFunctionRunner http, RequestDeadlines deadlines, OutcomeLogStore log, OutboxStore outbox, TrackingMaintenance retention, TimeProvider clock)
@@ -62,20 +63,23 @@ public sealed partial class OutcomesApi(
 
         // Nothing older is kept; starting there also bounds the days a page walks.
         var horizon = clock.GetUtcNow() - retention.KeepFinishedFor;
-        if (after!.RecordedAt < horizon)
+        if (after!.LoggedAt < horizon)
         {
             after = OutcomeLogPosition.Before(horizon);
         }
 
-        var completeUntil = await log.GetCompleteUntilAsync(cancellationToken);
-        var page = completeUntil is { } until && until > after.RecordedAt
-            ? await log.ReadAsync(after, until, limit, cancellationToken)
+        var completeUntil = clock.GetUtcNow() - OutcomeLogStore.SettledAfter;
+        var page = completeUntil > after.LoggedAt
+            ? await log.ReadAsync(after, completeUntil, limit, cancellationToken)
             : new OutcomeLogPage([], after);
         var items = page.PayloadsJson.Select(json => JsonSerializer.Deserialize<JsonElement>(json)).ToList();
         return TypedResults.Ok(new { items, nextCursor = page.Next.ToString(), completeUntil });
     }
 
-    /// <summary>An instant, or the event with that CloudEvents id (<c>transactionId/eventId</c>); null when it is neither.</summary>
+    /// <summary>
+    /// An instant, or the event with that CloudEvents id (<c>transactionId/eventId</c>) where it was last logged (an event
+    /// not yet marked logged starts from its recording: the consumer may get it again); null when it is neither.
+    /// </summary>
     private async Task<OutcomeLogPosition?> PositionOfAsync(string since, CancellationToken cancellationToken)
     {
         if (InstantWithOffset().IsMatch(since) && DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
@@ -89,8 +93,8 @@ public sealed partial class OutcomesApi(
             return null;
         }
 
-        return await outbox.GetAsync(since[..slash], since[(slash + 1)..], cancellationToken) is { } published
-            ? OutcomeLogPosition.Of(published)
+        return await outbox.GetAsync(since[..slash], since[(slash + 1)..], cancellationToken) is { } recorded
+            ? recorded.LoggedAt is { } loggedAt ? OutcomeLogPosition.Of(recorded, loggedAt) : OutcomeLogPosition.Before(recorded.CreatedAt)
             : null;
     }
 

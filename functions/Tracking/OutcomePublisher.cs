@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using FunctionApp.Telemetry;
 using Transactions.Contracts;
 using Transactions.Storage;
@@ -73,7 +74,8 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, OutcomeLogStore
 
     /// <summary>
     /// Sends the recorded events of one transaction, saved together, as one message (split only when it would not fit),
-    /// oldest state change first, and marks them published in one entity-group transaction.
+    /// oldest state change first, and marks them published in one entity-group transaction. When the sending fails the
+    /// transaction is flagged (if storage lets it), so the outbox sweep sends them should every retry fail too.
     /// </summary>
     public async Task PublishAsync(string transactionId, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
     {
@@ -83,38 +85,70 @@ public sealed partial class OutcomePublisher(OutboxStore outbox, OutcomeLogStore
             return;
         }
 
-        // Logged before sending: an event a consumer received can always be read again.
-        await log.AppendAsync(events, cancellationToken);
-        foreach (var message in CloudEventBatches.ToMessages(events.OrderBy(e => e.StateVersion).Select(e => e.PayloadJson)))
+        var loggedAt = clock.GetUtcNow();
+        try
         {
-            await queues.SendAsync(QueueNames.TransactionOutcomes, message, cancellationToken);
+            // Logged before sending: an event a consumer received can always be read again.
+            await log.AppendAsync(events, loggedAt, cancellationToken);
+            foreach (var message in CloudEventBatches.ToMessages(events.OrderBy(e => e.StateVersion).Select(e => e.PayloadJson)))
+            {
+                await queues.SendAsync(QueueNames.TransactionOutcomes, message, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await FlagUnsentAsync(transactionId);
+            throw;
         }
 
         metrics.OutcomesPublished(clock.GetUtcNow() - events.Min(e => e.CreatedAt));
-        if (!await outbox.MarkPublishedAsync(transactionId, [.. events.Select(e => e.EventId)], cancellationToken))
+        if (!await outbox.MarkPublishedAsync(transactionId, [.. events.Select(e => e.EventId)], loggedAt, cancellationToken))
         {
             Log.MarkFoundNoEvent(logger, transactionId);
         }
     }
 
-    /// <summary>
-    /// Sends the events recorded at or before <paramref name="recordedBefore"/> but never marked published (a crash or a
-    /// storage failure between saving a change and publishing it), sent per transaction like a fresh publication. Younger
-    /// ones are left alone: their publisher is most likely still sending them, and sending them here too would deliver
-    /// them twice.
-    /// </summary>
-    /// <returns>The transactions whose events were sent, and whether that was every such event (fewer than <paramref name="maxEvents"/>).</returns>
-    public async Task<(IReadOnlyList<string> Transactions, bool AllSent)> RepublishPendingAsync(int maxEvents, DateTimeOffset recordedBefore, CancellationToken cancellationToken)
+    /// <summary>Sends what the transaction's earlier sendings left unsent, then clears its flag (<paramref name="flag"/>: the one read, or any).</summary>
+    /// <returns>How many events were sent.</returns>
+    public async Task<int> RepublishAsync(string transactionId, ETag flag, CancellationToken cancellationToken)
     {
-        var stuck = await outbox.ListAllUnpublishedAsync(recordedBefore, maxEvents, cancellationToken);
-        var transactions = stuck.GroupBy(e => e.TransactionId, StringComparer.Ordinal).ToList();
-        foreach (var transaction in transactions)
+        var unsent = await outbox.ListUnpublishedAsync(transactionId, cancellationToken);
+        await PublishAsync(transactionId, unsent, cancellationToken);
+        await outbox.ClearUnsentFlagAsync(transactionId, flag, cancellationToken);
+        return unsent.Count;
+    }
+
+    /// <summary>
+    /// Sends the events of transactions flagged at or before <paramref name="flaggedBefore"/> (their sending failed and
+    /// the record activity's retries did not get through), at most <paramref name="maxTransactions"/>. Younger flags are
+    /// left to those retries: sending them here too would deliver them twice.
+    /// </summary>
+    /// <returns>The transactions whose events were sent.</returns>
+    public async Task<IReadOnlyList<string>> RepublishFlaggedAsync(int maxTransactions, DateTimeOffset flaggedBefore, CancellationToken cancellationToken)
+    {
+        var flags = await outbox.ListUnsentFlagsAsync(flaggedBefore, maxTransactions, cancellationToken);
+        var sent = 0;
+        foreach (var flag in flags)
         {
-            await PublishAsync(transaction.Key, [.. transaction], cancellationToken);
+            sent += await RepublishAsync(flag.TransactionId, flag.ETag, cancellationToken);
         }
 
-        metrics.OutcomesResent(stuck.Count);
-        return ([.. transactions.Select(t => t.Key)], stuck.Count < maxEvents);
+        metrics.OutcomesResent(sent);
+        return [.. flags.Select(f => f.TransactionId)];
+    }
+
+    /// <summary>Best effort: when storage refuses this too, the record activity's next retry flags it again.</summary>
+    private async Task FlagUnsentAsync(string transactionId)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(OutcomeLogStore.AppendTimeLimit);
+            await outbox.FlagUnsentAsync(transactionId, limit.Token);
+        }
+        catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+        {
+            Log.UnsentFlagFailed(logger, transactionId, e.GetType().Name);
+        }
     }
 
     private static OutboxEvent Record<TData>(TrackedTransaction state, string eventId, string type, TData data, DateTimeOffset now)

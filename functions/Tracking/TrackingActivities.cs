@@ -1,3 +1,4 @@
+using Azure;
 using Gateway.Client.Auth;
 using Gateway.Client.Http;
 using FunctionApp.Telemetry;
@@ -14,7 +15,6 @@ namespace FunctionApp.Tracking;
 /// </summary>
 public sealed partial class TrackingActivities(
     TransactionStore transactions,
-    OutboxStore outbox,
     OutcomePublisher publisher,
     IGatewayClient gateway,
     IGatewaySecretSource secrets,
@@ -68,8 +68,7 @@ public sealed partial class TrackingActivities(
 
             if (stored.Record.Version >= state.Version)
             {
-                var unsent = await outbox.ListUnpublishedAsync(state.TransactionId, cancellationToken);
-                await publisher.PublishAsync(state.TransactionId, unsent, cancellationToken);
+                await publisher.RepublishAsync(state.TransactionId, ETag.All, cancellationToken);
                 return;
             }
 

@@ -12,26 +12,51 @@ namespace FunctionApp.Tracking;
 /// messages consumers gave up on in the outcomes poison queue (metric <c>outcomes.poison</c>).
 /// </summary>
 public sealed partial class TrackingMaintenanceFunctions(
-    TrackingMaintenance settings, AppMetrics metrics, DurableRuntimeClock runtime, StorageQueues queues, ILogger<TrackingMaintenanceFunctions> logger)
+    TrackingMaintenance settings,
+    AppMetrics metrics,
+    DurableRuntimeClock runtime,
+    StorageQueues queues,
+    OutcomeLogStore log,
+    TimeProvider clock,
+    ILogger<TrackingMaintenanceFunctions> logger)
 {
     /// <summary>How long one purge may run; what is left is purged by the next run.</summary>
     public static readonly TimeSpan PurgeTimeLimit = TimeSpan.FromMinutes(2);
 
+    private const string PurgeWalk = "purge";
+
     private const int StuckNamed = 5;
 
+    /// <summary>
+    /// Purges the history of the trackings whose transaction's outcome was logged on the days that have since passed
+    /// <see cref="TrackingMaintenance.PurgeAfter"/>: the outcome log is the index of finished transactions by day, so
+    /// this reads one day's partition at a time and never scans the task hub's instances. A tracking that failed has
+    /// no outcome and stays for inspection.
+    /// </summary>
     [Function("PurgeFinishedTracking")]
     public async Task PurgeAsync([TimerTrigger("0 17 2 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient tracking, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tracking);
-        var filter = new PurgeInstancesFilter(
-            CreatedFrom: DateTimeOffset.UnixEpoch, // a lower bound, which the local host's task hub server requires
-            CreatedTo: runtime.Time.GetUtcNow() - settings.PurgeAfter,
-            Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated])
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(PurgeTimeLimit);
+        var purged = 0;
+        var complete = true;
+        try
         {
-            Timeout = PurgeTimeLimit,
-        };
-        var result = await tracking.PurgeAllInstancesAsync(filter, cancellationToken);
-        Log.TrackingPurged(logger, result.PurgedInstanceCount, settings.PurgeAfter, result.IsComplete != false);
+            await log.WalkFinishedDaysAsync(PurgeWalk, clock.GetUtcNow() - settings.PurgeAfter, async (transactionIds, ct) =>
+            {
+                foreach (var transactionId in transactionIds)
+                {
+                    purged += (await tracking.PurgeInstanceAsync(transactionId, cancellation: ct)).PurgedInstanceCount;
+                }
+            }, limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            complete = false;
+        }
+
+        Log.TrackingPurged(logger, purged, settings.PurgeAfter, complete);
     }
 
     [Function("CountStuckTracking")]

@@ -17,13 +17,13 @@ public sealed class OutboxStoreTests(AzuriteFixture azurite) : StorageTest(azuri
         await SaveChangeAsync("TRX_2", Event("TRX_2", 2, "final"));
         Time.Advance(TimeSpan.FromMinutes(2));
 
-        var marked = await Outbox.MarkPublishedAsync("TRX_1", ["order-v2-ITC"], Ct);
+        var marked = await Outbox.MarkPublishedAsync("TRX_1", ["order-v2-ITC"], Start.AddMinutes(1), Ct);
 
         Assert.True(marked);
         Assert.Equal(["order-v2-TCS"], (await Outbox.ListUnpublishedAsync("TRX_1", Ct)).Select(e => e.EventId));
-        Assert.Equal(
-            [("TRX_1", "order-v2-TCS"), ("TRX_2", "final")],
-            (await Outbox.ListAllUnpublishedAsync(Time.GetUtcNow(), 100, Ct)).Select(e => (e.TransactionId, e.EventId)).Order());
+        Assert.Equal(["final"], (await Outbox.ListUnpublishedAsync("TRX_2", Ct)).Select(e => e.EventId));
+        var published = await Outbox.GetAsync("TRX_1", "order-v2-ITC", Ct);
+        Assert.Equal((true, Start.AddMinutes(1), Start.AddMinutes(2)), (published!.IsPublished, published.LoggedAt, published.PublishedAt));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class OutboxStoreTests(AzuriteFixture azurite) : StorageTest(azuri
         await SaveChangeAsync("TRX_many", events[..50]);
         await SaveChangeAsync("TRX_many", [.. events[50..].Select(e => e with { StateVersion = 3 })]);
 
-        var marked = await Outbox.MarkPublishedAsync("TRX_many", [.. events.Select(e => e.EventId)], Ct);
+        var marked = await Outbox.MarkPublishedAsync("TRX_many", [.. events.Select(e => e.EventId)], Start, Ct);
 
         Assert.True(marked);
         Assert.Empty(await Outbox.ListUnpublishedAsync("TRX_many", Ct));
@@ -44,32 +44,51 @@ public sealed class OutboxStoreTests(AzuriteFixture azurite) : StorageTest(azuri
     {
         await SaveChangeAsync("TRX_1", Event("TRX_1", 2, "final"));
 
-        Assert.False(await Outbox.MarkPublishedAsync("TRX_1", ["nope"], Ct));
+        Assert.False(await Outbox.MarkPublishedAsync("TRX_1", ["nope"], Start, Ct));
     }
 
     [Fact]
-    public async Task ListAllUnpublishedAsync_EventsYoungerThanTheCutOff_LeftOut()
+    public async Task ListUnsentFlagsAsync_FlagsYoungerThanTheCutOff_LeftOut()
     {
-        await SaveChangeAsync("TRX_old", Event("TRX_old", 2, "final"));
-        await SaveChangeAsync("TRX_new", Event("TRX_new", 2, "final") with { CreatedAt = Start.AddMinutes(5) });
+        await Outbox.FlagUnsentAsync("TRX_old", Ct);
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await Outbox.FlagUnsentAsync("TRX_new", Ct);
 
-        var stuck = await Outbox.ListAllUnpublishedAsync(Start.AddMinutes(2), 100, Ct);
+        var flags = await Outbox.ListUnsentFlagsAsync(Start.AddMinutes(2), 100, Ct);
 
-        Assert.Equal(["TRX_old"], stuck.Select(e => e.TransactionId));
+        Assert.Equal(["TRX_old"], flags.Select(f => f.TransactionId));
     }
 
     [Fact]
-    public async Task ListAllUnpublishedAsync_MoreThanMax_ReturnsMaxAndNeverTheStateRows()
+    public async Task ListUnsentFlagsAsync_MoreThanMax_ReturnsMaxOfOneFlagPerTransaction()
     {
         for (var i = 0; i < 4; i++)
         {
             await SaveChangeAsync($"TRX_s{i}", Event($"TRX_s{i}", 2, "final"));
+            await Outbox.FlagUnsentAsync($"TRX_s{i}", Ct);
+            await Outbox.FlagUnsentAsync($"TRX_s{i}", Ct);
         }
 
-        var stuck = await Outbox.ListAllUnpublishedAsync(DateTimeOffset.MaxValue, 3, Ct);
+        Assert.Equal(3, (await Outbox.ListUnsentFlagsAsync(DateTimeOffset.MaxValue, 3, Ct)).Count);
+        Assert.Equal(["TRX_s0", "TRX_s1", "TRX_s2", "TRX_s3"], (await Outbox.ListUnsentFlagsAsync(DateTimeOffset.MaxValue, 10, Ct)).Select(f => f.TransactionId));
+    }
 
-        Assert.Equal(3, stuck.Count);
-        Assert.All(stuck, e => Assert.Equal(("final", 2L, false), (e.EventId, e.StateVersion, e.IsPublished)));
+    [Fact]
+    public async Task ClearUnsentFlagAsync_FlaggedAgainSinceRead_StaysFlagged()
+    {
+        await Outbox.FlagUnsentAsync("TRX_1", Ct);
+        await Outbox.FlagUnsentAsync("TRX_2", Ct);
+        var read = await Outbox.ListUnsentFlagsAsync(DateTimeOffset.MaxValue, 10, Ct);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Outbox.FlagUnsentAsync("TRX_1", Ct);
+
+        foreach (var flag in read)
+        {
+            await Outbox.ClearUnsentFlagAsync(flag.TransactionId, flag.ETag, Ct);
+        }
+
+        await Outbox.ClearUnsentFlagAsync("TRX_never-flagged", Azure.ETag.All, Ct);
+        Assert.Equal(["TRX_1"], (await Outbox.ListUnsentFlagsAsync(DateTimeOffset.MaxValue, 10, Ct)).Select(f => f.TransactionId));
     }
 
     [Fact]

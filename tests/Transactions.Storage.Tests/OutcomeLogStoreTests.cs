@@ -6,21 +6,25 @@ public sealed class OutcomeLogStoreTests(AzuriteFixture azurite) : StorageTest(a
 {
     private OutcomeLogStore Log => new(Clients);
 
-    private static OutboxEvent Event(string transactionId, long version, string eventId, DateTimeOffset recordedAt, string type = "order.updated") =>
-        new(transactionId, version, eventId, type, $$"""{"id":"{{transactionId}}/{{eventId}}"}""", recordedAt);
+    private static OutboxEvent Event(string transactionId, long version, string eventId, string type = "order.updated") =>
+        new(transactionId, version, eventId, type, $$"""{"id":"{{transactionId}}/{{eventId}}"}""", Start);
+
+    /// <summary>Logs each event at its own time, as separate sendings would.</summary>
+    private async Task AppendEachAsync(params (OutboxEvent Event, DateTimeOffset LoggedAt)[] sendings)
+    {
+        foreach (var (outboxEvent, loggedAt) in sendings)
+        {
+            await Log.AppendAsync([outboxEvent], loggedAt, Ct);
+        }
+    }
 
     [Fact]
     public async Task ReadAsync_EventsOfOneChange_ComeInPublicationOrderAcrossDaysAndPages()
     {
         var day1 = Start;
         var day2 = Start.AddDays(1);
-        await Log.AppendAsync(
-        [
-            Event("TRX_b", 3, "final", day1, "transaction.completed"),
-            Event("TRX_b", 3, "order-v3-ITC", day1),
-            Event("TRX_a", 7, "order-v7-TCS", day2),
-            Event("TRX_b", 2, "order-v2-ITC", day1.AddTicks(-1)),
-        ], Ct);
+        await Log.AppendAsync([Event("TRX_b", 3, "final", "transaction.completed"), Event("TRX_b", 3, "order-v3-ITC")], day1, Ct);
+        await AppendEachAsync((Event("TRX_a", 7, "order-v7-TCS"), day2), (Event("TRX_b", 2, "order-v2-ITC"), day1.AddTicks(-1)));
 
         var ids = new List<string>();
         var after = OutcomeLogPosition.Before(Start.AddDays(-1));
@@ -41,9 +45,9 @@ public sealed class OutcomeLogStoreTests(AzuriteFixture azurite) : StorageTest(a
     }
 
     [Fact]
-    public async Task ReadAsync_EventsAtOrAfterTheWatermark_AreNotServed()
+    public async Task ReadAsync_EventsLoggedAtOrAfterTheEnd_AreNotServed()
     {
-        await Log.AppendAsync([Event("TRX_a", 2, "order-v2-ITC", Start), Event("TRX_a", 3, "final", Start.AddSeconds(10), "transaction.completed")], Ct);
+        await AppendEachAsync((Event("TRX_a", 2, "order-v2-ITC"), Start), (Event("TRX_a", 3, "final", "transaction.completed"), Start.AddSeconds(10)));
 
         var page = await Log.ReadAsync(OutcomeLogPosition.Before(Start), Start.AddSeconds(10), 10, Ct);
 
@@ -53,33 +57,36 @@ public sealed class OutcomeLogStoreTests(AzuriteFixture azurite) : StorageTest(a
     }
 
     [Fact]
-    public async Task AppendAsync_TheSameEventTwice_IsOneRow()
+    public async Task AppendAsync_TheSameWritingRepeated_IsOneRow()
     {
-        var once = Event("TRX_a", 2, "order-v2-ITC", Start);
-        await Log.AppendAsync([once], Ct);
-        await Log.AppendAsync([once], Ct);
+        var once = Event("TRX_a", 2, "order-v2-ITC");
+        await Log.AppendAsync([once], Start, Ct);
+        await Log.AppendAsync([once], Start, Ct);
 
         Assert.Single((await Log.ReadAsync(OutcomeLogPosition.Before(Start), Start.AddMinutes(1), 10, Ct)).PayloadsJson);
     }
 
     [Fact]
-    public async Task AdvanceCompleteUntilAsync_NeverMovesBack()
+    public async Task AppendAsync_AnEventSentAgainLater_IsLoggedAgainAtItsNewTimeAfterWhatWasReadMeanwhile()
     {
-        Assert.Null(await Log.GetCompleteUntilAsync(Ct));
+        var late = Event("TRX_a", 2, "order-v2-ITC");
+        await AppendEachAsync((late, Start), (Event("TRX_b", 2, "final", "transaction.completed"), Start.AddMinutes(1)));
+        var firstRead = await Log.ReadAsync(OutcomeLogPosition.Before(Start), Start.AddMinutes(2), 10, Ct);
 
-        await Log.AdvanceCompleteUntilAsync(Start.AddMinutes(5), Ct);
-        await Log.AdvanceCompleteUntilAsync(Start.AddMinutes(2), Ct);
+        await Log.AppendAsync([late], Start.AddMinutes(3), Ct);
+        var nextRead = await Log.ReadAsync(firstRead.Next, Start.AddMinutes(4), 10, Ct);
 
-        Assert.Equal(Start.AddMinutes(5), await Log.GetCompleteUntilAsync(Ct));
+        Assert.Equal(["""{"id":"TRX_a/order-v2-ITC"}""", """{"id":"TRX_b/final"}"""], firstRead.PayloadsJson);
+        Assert.Equal(["""{"id":"TRX_a/order-v2-ITC"}"""], nextRead.PayloadsJson);
     }
 
     [Fact]
     public async Task DeleteDaysBeforeAsync_DeletesExactlyTheOlderDaysInBoundedRuns()
     {
-        var old = Enumerable.Range(0, 130).Select(i => Event($"TRX_{i:D3}", 2, "final", Start.AddDays(-3).AddMinutes(i), "transaction.failed")).ToList();
-        var kept = Event("TRX_kept", 2, "final", Start, "transaction.completed");
-        await Log.AppendAsync([.. old, kept], Ct);
-        await Log.AdvanceCompleteUntilAsync(Start.AddMinutes(1), Ct);
+        var old = Enumerable.Range(0, 130).Select(i => Event($"TRX_{i:D3}", 2, "final", "transaction.failed")).ToList();
+        var kept = Event("TRX_kept", 2, "final", "transaction.completed");
+        await Log.AppendAsync(old, Start.AddDays(-3), Ct);
+        await Log.AppendAsync([kept], Start, Ct);
 
         var finished = new List<string>();
         Task Finished(IReadOnlyList<string> ids, CancellationToken _)
@@ -96,7 +103,29 @@ public sealed class OutcomeLogStoreTests(AzuriteFixture azurite) : StorageTest(a
         Assert.Equal(old.Select(e => e.TransactionId).Order(StringComparer.Ordinal), finished.Order(StringComparer.Ordinal));
         Assert.Empty((await Log.ReadAsync(OutcomeLogPosition.Before(Start.AddDays(-5)), Start, 500, Ct)).PayloadsJson);
         Assert.Equal(["""{"id":"TRX_kept/final"}"""], (await Log.ReadAsync(OutcomeLogPosition.Before(Start), Start.AddMinutes(1), 10, Ct)).PayloadsJson);
-        Assert.Equal(Start.AddMinutes(1), await Log.GetCompleteUntilAsync(Ct));
+    }
+
+    [Fact]
+    public async Task WalkFinishedDaysAsync_EachPassedDayOnce_OutcomesOnly_FromTheOldestDayKept()
+    {
+        await Log.AppendAsync([Event("TRX_d1", 2, "order-v2-ITC"), Event("TRX_d1", 3, "final", "transaction.completed")], Start.AddDays(-3), Ct);
+        await Log.AppendAsync([Event("TRX_d1", 3, "final", "transaction.completed")], Start.AddDays(-3).AddHours(1), Ct);
+        await Log.AppendAsync([Event("TRX_d2", 2, "final", "transaction.expired"), Event("TRX_open", 2, "order-v2-ITC")], Start.AddDays(-2), Ct);
+        await Log.AppendAsync([Event("TRX_today", 2, "final", "transaction.failed")], Start, Ct);
+        var walked = new List<string>();
+        Task Finished(IReadOnlyList<string> ids, CancellationToken _)
+        {
+            walked.AddRange(ids);
+            return Task.CompletedTask;
+        }
+
+        var first = await Log.WalkFinishedDaysAsync("test", Start.AddDays(-2), Finished, Ct);
+        var again = await Log.WalkFinishedDaysAsync("test", Start.AddDays(-2), Finished, Ct);
+        var nextDays = await Log.WalkFinishedDaysAsync("test", Start, Finished, Ct);
+        var otherWalk = await Log.WalkFinishedDaysAsync("other", Start.AddDays(-2), (_, _) => Task.CompletedTask, Ct);
+
+        Assert.Equal((1, 0, 1, 1), (first, again, nextDays, otherWalk));
+        Assert.Equal(["TRX_d1", "TRX_d2"], walked);
     }
 
     [Theory]
@@ -109,7 +138,7 @@ public sealed class OutcomeLogStoreTests(AzuriteFixture azurite) : StorageTest(a
     [Fact]
     public void Cursor_RoundTrips()
     {
-        var position = OutcomeLogPosition.Of(Event("TRX_a", 12, "order-v12-M&M-BUY-611a21737f8bf5d33e986067", Start.AddTicks(12345)));
+        var position = OutcomeLogPosition.Of(Event("TRX_a", 12, "order-v12-M&M-BUY-611a21737f8bf5d33e986067"), Start.AddTicks(12345));
 
         Assert.True(OutcomeLogPosition.TryParseCursor(position.ToString(), out var parsed));
         Assert.Equal(position, parsed);

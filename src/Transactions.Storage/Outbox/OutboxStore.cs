@@ -6,7 +6,8 @@ namespace Transactions.Storage;
 /// <summary>
 /// An event to publish, recorded by the state change that produced it. <see cref="EventId"/> is deterministic (e.g.
 /// "final" or "order-v7-ITC-BUY-b1"), so reprocessing the same input produces the same id; <see cref="StateVersion"/>
-/// is the version of the transaction state that recorded it (the events of one change are published together).
+/// is the version of the transaction state that recorded it (the events of one change are published together);
+/// <see cref="LoggedAt"/> is when its latest sending wrote it to the outcome log, its place there.
 /// </summary>
 public sealed record OutboxEvent(
     string TransactionId,
@@ -15,7 +16,8 @@ public sealed record OutboxEvent(
     string EventType,
     string PayloadJson,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? PublishedAt = null)
+    DateTimeOffset? PublishedAt = null,
+    DateTimeOffset? LoggedAt = null)
 {
     public bool IsPublished => PublishedAt is not null;
 }
@@ -36,6 +38,9 @@ public sealed class OutboxStore(StorageClients clients, TimeProvider time)
     /// <summary>The first character after '|': every outbox row key sorts between the prefix and this bound.</summary>
     private const string RowKeyEnd = "evt}";
 
+    /// <summary>Not a transaction id (those are Gateway ids: letters, digits and '_'), so it never meets a transaction's partition.</summary>
+    internal const string UnsentPartition = "~unsent";
+
     private readonly TableClient _table = clients.Table(TableNames.Transactions);
 
     /// <summary>The transaction's unpublished events, oldest first.</summary>
@@ -53,24 +58,57 @@ public sealed class OutboxStore(StorageClients clients, TimeProvider time)
             1,
             cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
-    /// <summary>
-    /// Unpublished events of all transactions recorded at or before <paramref name="recordedBy"/>, at most
-    /// <paramref name="maxResults"/>, for a sweeper that sends what a crash left behind. Scans the whole table (a
-    /// filter on non-key properties).
-    /// </summary>
-    public Task<IReadOnlyList<OutboxEvent>> ListAllUnpublishedAsync(DateTimeOffset recordedBy, int maxResults, CancellationToken cancellationToken)
+    /// <summary>Flags the transaction as having events its sending left unsent (again: the flag's time moves to now).</summary>
+    public Task FlagUnsentAsync(string transactionId, CancellationToken cancellationToken) =>
+        _table.UpsertEntityAsync(
+            new TableEntity(UnsentPartition, TableKeys.Escape(transactionId, nameof(transactionId)))
+            {
+                ["TransactionId"] = transactionId,
+                ["FlaggedAt"] = time.GetUtcNow(),
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+    /// <summary>Up to <paramref name="maxResults"/> transactions flagged at or before <paramref name="flaggedBy"/>: one partition's rows.</summary>
+    public async Task<IReadOnlyList<UnsentFlag>> ListUnsentFlagsAsync(DateTimeOffset flaggedBy, int maxResults, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
-        return QueryAsync(
-            TableClient.CreateQueryFilter(
-                $"RowKey ge {RowKeyPrefix} and RowKey lt {RowKeyEnd} and Published eq {false} and CreatedAt le {recordedBy.ToUniversalTime()}"),
-            maxResults,
-            cancellationToken);
+        var flags = new List<UnsentFlag>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UnsentPartition} and FlaggedAt le {flaggedBy.ToUniversalTime()}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: maxResults, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            flags.Add(new UnsentFlag(row.GetString("TransactionId"), row.ETag));
+            if (flags.Count == maxResults)
+            {
+                break;
+            }
+        }
+
+        return flags;
     }
 
-    /// <summary>Marks the transaction's events published: one entity-group transaction per 100 events.</summary>
+    /// <summary>
+    /// Removes the flag once its events are sent; with <paramref name="flag"/>'s ETag a flag raised again meanwhile
+    /// stays. Removing a flag that is not there is fine.
+    /// </summary>
+    public async Task ClearUnsentFlagAsync(string transactionId, ETag flag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(UnsentPartition, TableKeys.Escape(transactionId, nameof(transactionId)), flag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Flagged again after it was read: the next sweep looks again.
+        }
+    }
+
+    /// <summary>
+    /// Marks the transaction's events published, written to the outcome log at <paramref name="loggedAt"/>: one
+    /// entity-group transaction per 100 events.
+    /// </summary>
     /// <returns>False when one of them does not exist (nothing of that group was marked).</returns>
-    public async Task<bool> MarkPublishedAsync(string transactionId, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    public async Task<bool> MarkPublishedAsync(string transactionId, IReadOnlyCollection<string> eventIds, DateTimeOffset loggedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventIds);
         var partitionKey = TableKeys.Escape(transactionId, nameof(transactionId));
@@ -80,7 +118,7 @@ public sealed class OutboxStore(StorageClients clients, TimeProvider time)
         {
             var actions = chunk.Select(eventId => new TableTransactionAction(
                 TableTransactionActionType.UpdateMerge,
-                new TableEntity(partitionKey, RowKey(eventId)) { ["Published"] = true, ["PublishedAt"] = publishedAt },
+                new TableEntity(partitionKey, RowKey(eventId)) { ["Published"] = true, ["PublishedAt"] = publishedAt, ["LoggedAt"] = loggedAt },
                 ETag.All));
             try
             {
@@ -126,7 +164,8 @@ public sealed class OutboxStore(StorageClients clients, TimeProvider time)
                 row.GetString("EventType"),
                 row.GetString("PayloadJson"),
                 row.GetDateTimeOffset("CreatedAt")!.Value,
-                row.GetDateTimeOffset("PublishedAt")));
+                row.GetDateTimeOffset("PublishedAt"),
+                row.GetDateTimeOffset("LoggedAt")));
             if (events.Count == maxResults)
             {
                 break;
@@ -136,3 +175,6 @@ public sealed class OutboxStore(StorageClients clients, TimeProvider time)
         return [.. events.OrderBy(e => e.CreatedAt).ThenBy(e => e.StateVersion).ThenBy(e => e.EventId, StringComparer.Ordinal)];
     }
 }
+
+/// <summary>A transaction flagged as having unsent events; <see cref="ETag"/> tells a flag raised again since it was read.</summary>
+public sealed record UnsentFlag(string TransactionId, ETag ETag);

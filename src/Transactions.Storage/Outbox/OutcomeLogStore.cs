@@ -7,26 +7,27 @@ using Azure.Data.Tables;
 namespace Transactions.Storage;
 
 /// <summary>
-/// A published event's place in the outcome log: the time it was recorded, then, for the events of one change, their
-/// publication order (transaction, state version, order updates before the outcome, event id).
+/// A published event's place in the outcome log: the time it was written there, then, for the events of one change,
+/// their publication order (transaction, state version, order updates before the outcome, event id).
 /// </summary>
+/// <param name="LoggedAt">When the event was written to the log (for <see cref="Before"/>, any instant).</param>
 /// <param name="Tail">What follows the time in the row key; empty for the position before every event of that instant.</param>
-public sealed record OutcomeLogPosition(DateTimeOffset RecordedAt, string Tail)
+public sealed record OutcomeLogPosition(DateTimeOffset LoggedAt, string Tail)
 {
     private const string TimeFormat = "yyyyMMddHHmmssfffffff";
 
-    internal string Day => RecordedAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    internal string Day => LoggedAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
-    /// <summary>The recording time alone sorts before every row key that extends it, and after every earlier time.</summary>
+    /// <summary>The logging time alone sorts before every row key that extends it, and after every earlier time.</summary>
     internal string RowKey => Tail.Length == 0 ? Time : $"{Time}|{Tail}";
 
-    private string Time => RecordedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+    private string Time => LoggedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
-    public static OutcomeLogPosition Of(OutboxEvent outboxEvent)
+    public static OutcomeLogPosition Of(OutboxEvent outboxEvent, DateTimeOffset loggedAt)
     {
         ArgumentNullException.ThrowIfNull(outboxEvent);
         var outcomeLast = outboxEvent.EventType == Transactions.Contracts.OutcomeEventTypes.OrderUpdated ? 0 : 1;
-        return new(outboxEvent.CreatedAt, string.Create(
+        return new(loggedAt, string.Create(
             CultureInfo.InvariantCulture, $"{outboxEvent.TransactionId}|{outboxEvent.StateVersion:D19}|{outcomeLast}|{outboxEvent.EventId}"));
     }
 
@@ -56,8 +57,8 @@ public sealed record OutcomeLogPosition(DateTimeOffset RecordedAt, string Tail)
     {
         var time = rowKey.Split('|', 2);
         return time[0].Length == TimeFormat.Length && DateTime.TryParseExact(
-            time[0], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var recordedAt)
-            ? new OutcomeLogPosition(new DateTimeOffset(recordedAt, TimeSpan.Zero), time.Length == 2 ? time[1] : string.Empty)
+            time[0], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var loggedAt)
+            ? new OutcomeLogPosition(new DateTimeOffset(loggedAt, TimeSpan.Zero), time.Length == 2 ? time[1] : string.Empty)
             : null;
     }
 }
@@ -66,25 +67,34 @@ public sealed record OutcomeLogPosition(DateTimeOffset RecordedAt, string Tail)
 public sealed record OutcomeLogPage(IReadOnlyList<string> PayloadsJson, OutcomeLogPosition Next);
 
 /// <summary>
-/// Every published outcome event in the order it was recorded, for consumers that lost messages to read again. Table
-/// <c>OutcomeLog</c>: one partition per UTC day of recording (so a reader walks days, never scans, and retention
-/// drops whole days), row key = <see cref="OutcomeLogPosition"/>, written before the event is sent (an
-/// upsert: a re-sent event lands on its own row). Row <c>watermark/complete</c> holds the instant up to which every
-/// event recorded is in the log, advanced by the outbox sweep once nothing older is left unsent; readers see only
-/// events before it, so a page never skips an event that is still being sent.
+/// Every published outcome event in the order it was written here, for consumers that lost messages to read again.
+/// Table <c>OutcomeLog</c>: one partition per UTC day of logging (so a reader walks days, never scans, and retention
+/// drops whole days), row key = <see cref="OutcomeLogPosition"/>, written just before the event is sent. An event is
+/// placed by the time of its writing, not of its recording, and a writing gives up after <see cref="AppendTimeLimit"/>:
+/// so no row ever appears older than <see cref="SettledAfter"/>, and a reader that stays that far behind never skips
+/// one, however late a crashed or failed sending is repeated. A repeated sending logs the event again at its new time
+/// (the log, like the queue, is at-least-once: consumers dedupe on the event id).
 /// </summary>
 public sealed class OutcomeLogStore(StorageClients clients)
 {
-    private const string WatermarkPartition = "watermark";
-    private const string WatermarkRow = "complete";
+    /// <summary>How long one writing of log rows may take, retries included; the storage service ends a request it still holds within 30 s of that.</summary>
+    public static readonly TimeSpan AppendTimeLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>The age past which the log holds every row it will ever hold for that time (with a minute's margin for clocks).</summary>
+    public static readonly TimeSpan SettledAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>Where walks over the days keep how far they got; sorts after every day partition.</summary>
+    private const string CursorPartition = "cursors";
 
     private readonly TableClient _table = clients.Table(TableNames.OutcomeLog);
 
-    /// <summary>Writes the events' log rows: one entity-group transaction per day and 100 events.</summary>
-    public async Task AppendAsync(IReadOnlyCollection<OutboxEvent> events, CancellationToken cancellationToken)
+    /// <summary>Writes the events' log rows at <paramref name="loggedAt"/>: one entity-group transaction per day and 100 events.</summary>
+    public async Task AppendAsync(IReadOnlyCollection<OutboxEvent> events, DateTimeOffset loggedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var rows = events.Select(e => (Position: OutcomeLogPosition.Of(e), Event: e)).DistinctBy(r => r.Position.RowKey, StringComparer.Ordinal);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(AppendTimeLimit);
+        var rows = events.Select(e => (Position: OutcomeLogPosition.Of(e, loggedAt), Event: e)).DistinctBy(r => r.Position.RowKey, StringComparer.Ordinal);
         foreach (var day in rows.GroupBy(r => r.Position.Day, StringComparer.Ordinal))
         {
             foreach (var chunk in day.Chunk(OutboxStore.MaxBatchOperations))
@@ -94,7 +104,7 @@ public sealed class OutcomeLogStore(StorageClients clients)
                     ["EventType"] = r.Event.EventType,
                     ["PayloadJson"] = PropertyLimits.EnsureFits(r.Event.PayloadJson, nameof(r.Event.PayloadJson)),
                 }));
-                await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                await _table.SubmitTransactionAsync(actions, limit.Token).ConfigureAwait(false);
             }
         }
     }
@@ -110,7 +120,7 @@ public sealed class OutcomeLogStore(StorageClients clients)
         var payloads = new List<string>(limit);
         var next = after;
         var end = OutcomeLogPosition.Before(until);
-        for (var day = after.RecordedAt.UtcDateTime.Date; day <= until.UtcDateTime.Date && payloads.Count < limit; day = day.AddDays(1))
+        for (var day = after.LoggedAt.UtcDateTime.Date; day <= until.UtcDateTime.Date && payloads.Count < limit; day = day.AddDays(1))
         {
             var partition = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {next.RowKey} and RowKey lt {end.RowKey}");
@@ -125,8 +135,40 @@ public sealed class OutcomeLogStore(StorageClients clients)
             }
         }
 
-        // A page that is not full has served every event before the watermark.
+        // A page that is not full has served every event before the end.
         return new OutcomeLogPage(payloads, payloads.Count < limit && string.CompareOrdinal(end.RowKey, next.RowKey) > 0 ? end : next);
+    }
+
+    /// <summary>
+    /// Hands <paramref name="finished"/> the transactions whose final outcome was logged on each day after the one
+    /// <paramref name="walk"/> last finished, up to the day before <paramref name="before"/>'s (a new walk starts at the
+    /// oldest day kept), a day at a time, and records each day done in the walk's cursor row. One query per day's
+    /// partition, never a scan; a walk stopped mid-day does that day again next time.
+    /// </summary>
+    /// <returns>How many transactions were handed over.</returns>
+    public async Task<int> WalkFinishedDaysAsync(
+        string walk, DateTimeOffset before, Func<IReadOnlyList<string>, CancellationToken, Task> finished, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(walk);
+        ArgumentNullException.ThrowIfNull(finished);
+        var end = OutcomeLogPosition.Before(before).Day;
+        var cursor = await _table.GetEntityIfExistsAsync<TableEntity>(CursorPartition, walk, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var first = cursor.HasValue ? NextDay(cursor.Value!.GetString("DoneThrough")) : await OldestDayAsync(cancellationToken).ConfigureAwait(false);
+        var handed = 0;
+        for (var day = first; day is not null && string.CompareOrdinal(day, end) < 0; day = NextDay(day))
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {day} and EventType ne {Transactions.Contracts.OutcomeEventTypes.OrderUpdated}");
+            await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: OutboxStore.MaxBatchOperations, select: ["RowKey"], cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+            {
+                var transactions = page.Values.Select(r => TransactionOf(r.RowKey)).Distinct(StringComparer.Ordinal).ToList();
+                await finished(transactions, cancellationToken).ConfigureAwait(false);
+                handed += transactions.Count;
+            }
+
+            await _table.UpsertEntityAsync(new TableEntity(CursorPartition, walk) { ["DoneThrough"] = day }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+
+        return handed;
     }
 
     /// <summary>
@@ -145,7 +187,6 @@ public sealed class OutcomeLogStore(StorageClients clients)
         var deleted = 0;
         while (deleted < maxRows)
         {
-            // Day partitions are digits, which sort before the watermark's partition.
             var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"0"} and PartitionKey lt {firstKept}");
             var rows = new List<TableEntity>();
             await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: OutboxStore.MaxBatchOperations, select: ["PartitionKey", "RowKey", "EventType"], cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -164,8 +205,7 @@ public sealed class OutcomeLogStore(StorageClients clients)
 
             await finished(
                 [.. rows.Where(r => r.GetString("EventType") != Transactions.Contracts.OutcomeEventTypes.OrderUpdated)
-                    .Select(r => OutcomeLogPosition.TryParseRowKey(r.RowKey)?.Tail.Split('|')[0])
-                    .OfType<string>()
+                    .Select(r => TransactionOf(r.RowKey))
                     .Distinct(StringComparer.Ordinal)],
                 cancellationToken).ConfigureAwait(false);
             foreach (var day in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
@@ -178,42 +218,21 @@ public sealed class OutcomeLogStore(StorageClients clients)
         return deleted;
     }
 
-    /// <summary>The instant up to which every recorded event is in the log; null before the first sweep recorded one.</summary>
-    public async Task<DateTimeOffset?> GetCompleteUntilAsync(CancellationToken cancellationToken)
+    /// <summary>The oldest day partition in the log (day partitions are digits, which sort before the cursors' partition); null when it is empty.</summary>
+    private async Task<string?> OldestDayAsync(CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(WatermarkPartition, WatermarkRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? row.Value!.GetDateTimeOffset("CompleteUntil") : null;
-    }
-
-    /// <summary>Moves the watermark forward to <paramref name="instant"/>; never back (a slower sweep racing a faster one leaves the later instant).</summary>
-    public async Task AdvanceCompleteUntilAsync(DateTimeOffset instant, CancellationToken cancellationToken)
-    {
-        while (true)
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"0"} and PartitionKey lt {CursorPartition}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(WatermarkPartition, WatermarkRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (row.HasValue && row.Value!.GetDateTimeOffset("CompleteUntil") >= instant)
-            {
-                return;
-            }
-
-            var entity = new TableEntity(WatermarkPartition, WatermarkRow) { ["CompleteUntil"] = instant };
-            try
-            {
-                if (row.HasValue)
-                {
-                    await _table.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-                }
-
-                return;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                // Another sweep moved it meanwhile: read it again.
-            }
+            return row.PartitionKey;
         }
+
+        return null;
     }
+
+    private static string NextDay(string day) =>
+        DateTime.ParseExact(day, "yyyyMMdd", CultureInfo.InvariantCulture).AddDays(1).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    private static string TransactionOf(string rowKey) =>
+        (OutcomeLogPosition.TryParseRowKey(rowKey) ?? throw new InvalidDataException($"Outcome log row key '{rowKey}' is malformed.")).Tail.Split('|')[0];
 }

@@ -22,7 +22,9 @@ public sealed class OutcomeReplayTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        harness = await AppHarness.StartAsync(azurite, new Dictionary<string, string?> { [LocalHost.HttpFunctionRoutes.FunctionKeySetting] = Key });
+        // A record activity that fails waits out the test before its retry: what is left unsent is the sweep's to send.
+        harness = await AppHarness.StartAsync(
+            azurite, new Dictionary<string, string?> { [LocalHost.HttpFunctionRoutes.FunctionKeySetting] = Key, ["Tracker:RecordRetryInitial"] = "00:10:00", ["Tracker:RecordRetryMax"] = "00:10:00" });
         kit = new TrackingKit(harness, "asha");
     }
 
@@ -41,7 +43,7 @@ public sealed class OutcomeReplayTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var published = await Eventually.UntilNotNull(
             async () => (await kit.DrainOutcomesAsync()).Count(e => e.IsFinal) == 3 ? kit.Outcomes : null, TrackingKit.Patience, "the three outcomes");
-        await SweepAsync(minutesLater: 5);
+        await kit.AdvanceClockAsync(OutcomeLogStore.SettledAfter);
 
         var replayed = new List<JsonElement>();
         var page = await GetAsync($"since={Uri.EscapeDataString(since.ToString("O"))}&limit=2");
@@ -76,7 +78,7 @@ public sealed class OutcomeReplayTests(AzuriteFixture azurite) : IAsyncLifetime
         await kit.ConfirmInSdkAsync(second);
         await kit.WaitUntilFinalAsync(second.TransactionId);
         await Eventually.Until(async () => (await kit.DrainOutcomesAsync()).Count(e => e.IsFinal) == 2, TrackingKit.Patience, "both outcomes");
-        await SweepAsync(minutesLater: 5);
+        await kit.AdvanceClockAsync(OutcomeLogStore.SettledAfter);
 
         var page = await GetAsync($"since={Uri.EscapeDataString($"{first.TransactionId}/final")}");
 
@@ -91,46 +93,60 @@ public sealed class OutcomeReplayTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Replay_BeforeTheSweepConfirmsNothingIsMissing_ServesNothingYet()
+    public async Task Replay_EventsLoggedLessThanTheSettleTimeAgo_AreServedOnlyOnceSettled()
     {
         var created = await kit.CreateAsync(OneStock);
         await kit.ConfirmInSdkAsync(created);
         await kit.WaitUntilFinalAsync(created.TransactionId);
+        await Eventually.Until(async () => (await kit.DrainOutcomesAsync()).Any(e => e.IsFinal), TrackingKit.Patience, "the outcome");
         var since = Uri.EscapeDataString(kit.Now.AddMinutes(-5).ToString("O"));
 
         var before = await GetAsync($"since={since}");
-        await SweepAsync(minutesLater: 5);
+        await kit.AdvanceClockAsync(OutcomeLogStore.SettledAfter);
+        var askedAt = kit.Now;
         var after = await GetAsync($"since={since}");
 
         Assert.Empty(before.GetProperty("items").EnumerateArray());
-        Assert.Equal(JsonValueKind.Null, before.GetProperty("completeUntil").ValueKind);
-        Assert.Contains(after.GetProperty("items").EnumerateArray(), e => e.Property("id") == $"{created.TransactionId}/final");
-        Assert.True(after.GetProperty("completeUntil").GetDateTimeOffset() > kit.Now);
+        Assert.InRange(after.GetProperty("completeUntil").GetDateTimeOffset(), askedAt - OutcomeLogStore.SettledAfter, kit.Now - OutcomeLogStore.SettledAfter);
+        Assert.Equal(
+            ["order.updated", "transaction.completed"],
+            after.GetProperty("items").EnumerateArray().Where(e => e.Property("subject") == created.TransactionId).Select(e => e.Property("type")));
     }
 
     [Fact]
-    public async Task Replay_WhileEventsAreLeftUnsent_TheWatermarkWaitsForThem()
+    public async Task EventsWhoseSendingFailed_ServedFromTheLog_AndSentByTheSweepOnceTheQueueIsBack()
     {
         var outcomes = harness.Services.GetRequiredService<StorageQueues>().Queue(QueueNames.TransactionOutcomes);
         await outcomes.DeleteAsync();
         var created = await kit.CreateAsync(OneStock);
         await kit.ConfirmInSdkAsync(created);
         await kit.WaitForStatusAsync(created.TransactionId, "Completed");
+        var outbox = harness.Services.GetRequiredService<OutboxStore>();
+        await Eventually.Until(
+            async () => (await outbox.ListUnsentFlagsAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None)).Any(f => f.TransactionId == created.TransactionId),
+            TrackingKit.Patience,
+            "the transaction flagged unsent");
         var since = Uri.EscapeDataString(kit.Now.AddMinutes(-5).ToString("O"));
 
-        // The sweep cannot send them either: it fails, and the watermark stays where it was.
-        await Assert.ThrowsAnyAsync<Exception>(() => SweepAsync(minutesLater: 5));
-        var whileUnsent = await GetAsync($"since={since}");
+        // The sweep leaves a young flag to the record activity's retries.
         await outcomes.CreateIfNotExistsAsync();
-        await SweepAsync(minutesLater: 5);
-        var afterSweep = await GetAsync($"since={since}");
+        await SweepAsync(minutesLater: 0);
+        var flaggedAfterFirstSweep = await outbox.ListUnsentFlagsAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None);
 
-        Assert.Equal(JsonValueKind.Null, whileUnsent.GetProperty("completeUntil").ValueKind);
-        Assert.Empty(whileUnsent.GetProperty("items").EnumerateArray());
-        Assert.Equal(2, afterSweep.GetProperty("items").EnumerateArray().Count(e => e.Property("subject") == created.TransactionId));
+        // Logged before the send failed: a consumer can read them already.
+        await kit.AdvanceClockAsync(OutcomeLogStore.SettledAfter);
+        var whileUnsent = await GetAsync($"since={since}");
+
+        // An older flag it sends.
+        await SweepAsync(minutesLater: 5);
+
         Assert.Equal(
             ["order.updated", "transaction.completed"],
-            afterSweep.GetProperty("items").EnumerateArray().Select(e => e.Property("type")));
+            whileUnsent.GetProperty("items").EnumerateArray().Where(e => e.Property("subject") == created.TransactionId).Select(e => e.Property("type")));
+        Assert.Equal([created.TransactionId], flaggedAfterFirstSweep.Select(f => f.TransactionId));
+        Assert.Equal(2, (await kit.DrainOutcomesAsync()).Count(e => e.Subject == created.TransactionId));
+        Assert.Empty(await outbox.ListUnpublishedAsync(created.TransactionId, CancellationToken.None));
+        Assert.Empty(await outbox.ListUnsentFlagsAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None));
     }
 
     [Theory]
@@ -171,7 +187,7 @@ public sealed class OutcomeReplayTests(AzuriteFixture azurite) : IAsyncLifetime
         return response.AssertStatus(HttpStatusCode.OK).Json;
     }
 
-    /// <summary>The outbox sweep as it runs <paramref name="minutesLater"/> minutes from now on the app's (simulated) clock: nothing is left unsent, so the log's watermark moves.</summary>
+    /// <summary>The outbox sweep as it runs <paramref name="minutesLater"/> minutes from now on the app's (simulated) clock.</summary>
     private async Task SweepAsync(int minutesLater)
     {
         var sweep = ActivatorUtilities.CreateInstance<OutboxSweepFunction>(harness.Services, (TimeProvider)new FakeTimeProvider(kit.Now.AddMinutes(minutesLater)));

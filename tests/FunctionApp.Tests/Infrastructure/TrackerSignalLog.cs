@@ -48,6 +48,9 @@ public sealed class TrackerSignalLog(DurableTaskClient inner) : DurableTaskClien
 
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => inner.GetAllInstancesAsync(filter);
 
+    public override Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
+        inner.PurgeInstanceAsync(instanceId, options, cancellation);
+
     public override Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
         inner.PurgeAllInstancesAsync(filter, options, cancellation);
 

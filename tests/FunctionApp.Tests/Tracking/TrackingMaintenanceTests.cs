@@ -17,18 +17,16 @@ public sealed class TrackingMaintenanceTests(AzuriteFixture azurite)
     [Fact]
     public async Task Purge_FinishedTrackingPastRetention_PurgedAndRunningOneKept()
     {
-        var runtime = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = await StartAsync(runtime);
+        await using var harness = await AppHarness.StartAsync(azurite);
         var kit = new TrackingKit(harness);
         var (finished, running) = await FinishedAndRunningAsync(kit);
         var client = harness.Services.GetRequiredService<DurableTaskClient>();
-        var functions = Functions(harness);
 
-        await functions.PurgeAsync(new TimerInfo(), client, CancellationToken.None);
+        await Functions(harness, kit.Now).PurgeAsync(new TimerInfo(), client, CancellationToken.None);
         Assert.NotNull(await client.GetInstanceAsync(finished));
 
-        runtime.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
-        await functions.PurgeAsync(new TimerInfo(), client, CancellationToken.None);
+        // Once the day it finished has passed the purge age.
+        await Functions(harness, kit.Now.AddDays(31)).PurgeAsync(new TimerInfo(), client, CancellationToken.None);
 
         Assert.Null(await client.GetInstanceAsync(finished));
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await client.GetInstanceAsync(running))?.RuntimeStatus);
@@ -59,6 +57,10 @@ public sealed class TrackingMaintenanceTests(AzuriteFixture azurite)
 
     private static TrackingMaintenanceFunctions Functions(AppHarness harness) =>
         ActivatorUtilities.CreateInstance<TrackingMaintenanceFunctions>(harness.Services);
+
+    /// <summary>The functions as they run at <paramref name="now"/> on the app's clock.</summary>
+    private static TrackingMaintenanceFunctions Functions(AppHarness harness, DateTimeOffset now) =>
+        ActivatorUtilities.CreateInstance<TrackingMaintenanceFunctions>(harness.Services, (TimeProvider)new FakeTimeProvider(now));
 
     /// <summary>One transaction walked to Completed and one the user has not opened yet (its tracking waits).</summary>
     private static async Task<(string Finished, string Running)> FinishedAndRunningAsync(TrackingKit kit)
