@@ -45,6 +45,13 @@ public static class LocalDurableRuntime
         // Registered before the worker, so the sidecar listens before the worker connects and stops after it.
         services.AddHostedService(provider => new DurableTaskSidecar(
             provider.GetRequiredService<AzureStorageOrchestrationService>(), sidecarPort, provider.GetRequiredService<ILoggerFactory>()));
+        services.AddDurableTaskClient(builder => builder.UseGrpc(channel).UseDefaultVersion(TrackingOrchestration.Version));
+        if (!options.ProcessOrchestrations)
+        {
+            // The sidecar fetches work only while a worker is connected.
+            return services;
+        }
+
         services.AddDurableTaskWorker(builder =>
         {
             builder.UseGrpc(channel);
@@ -63,7 +70,6 @@ public static class LocalDurableRuntime
             builder.Services.AddOptions<DurableTaskRegistry>(builder.Name).Configure<TrackerTimings, MarketCalendar, ITrackingObserver>(
                 (registry, timings, calendar, observer) => registry.AddOrchestrator(TrackingOrchestration.Name, new TrackingOrchestration(timings, calendar, observer)));
         });
-        services.AddDurableTaskClient(builder => builder.UseGrpc(channel).UseDefaultVersion(TrackingOrchestration.Version));
         return services;
     }
 
@@ -123,7 +129,8 @@ public static class LocalDurableRuntime
 /// <param name="PartitionCount">Control-queue partitions: one host needs one.</param>
 /// <param name="MaxQueuePollingInterval">The longest pause between polls of an idle queue: the latency of a signal or timer after a quiet spell.</param>
 /// <param name="MessageVisibilityTimeout">How long a message a host has taken stays hidden: after a crash, how long before another host processes it.</param>
-public sealed record DurableRuntimeOptions(string TaskHub, int PartitionCount, TimeSpan MaxQueuePollingInterval, TimeSpan MessageVisibilityTimeout)
+/// <param name="ProcessOrchestrations">False runs no orchestration worker: the host serves HTTP and raises signals, which wait in the task hub for a host that processes them (the bench measures the acknowledgement path alone so).</param>
+public sealed record DurableRuntimeOptions(string TaskHub, int PartitionCount, TimeSpan MaxQueuePollingInterval, TimeSpan MessageVisibilityTimeout, bool ProcessOrchestrations = true)
 {
     public const string Section = "Durable";
 
@@ -136,7 +143,8 @@ public sealed record DurableRuntimeOptions(string TaskHub, int PartitionCount, T
             hub,
             section.GetValue("PartitionCount", 1),
             section.GetValue("MaxQueuePollingInterval", TimeSpan.FromSeconds(1)),
-            section.GetValue("MessageVisibilityTimeout", TimeSpan.FromMinutes(5)));
+            section.GetValue("MessageVisibilityTimeout", TimeSpan.FromMinutes(5)),
+            section.GetValue("ProcessOrchestrations", true));
     }
 }
 

@@ -10,7 +10,7 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, str
 
     public IngestSettings Ingest => Quick
         ? new IngestSettings(Transactions: 50, Concurrency: 32, Warmup: TimeSpan.FromSeconds(1), Duration: TimeSpan.FromSeconds(3), LatencyDuration: TimeSpan.FromSeconds(3))
-        : new IngestSettings(Transactions: 300, Concurrency: 32, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(20), LatencyDuration: TimeSpan.FromSeconds(15));
+        : new IngestSettings(Transactions: 300, Concurrency: 32, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(10), LatencyDuration: TimeSpan.FromSeconds(10));
 
     /// <summary>Baskets per task hub setting: a median needs three even in a smoke run.</summary>
     public const int CostRuns = 3;

@@ -20,7 +20,7 @@ if (options is null)
 // The in-process simulator's appsettings.json (copied beside the bench) logs at Information; the bench wants warnings only.
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
 
-using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(options.Quick ? 15 : 60));
+using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(options.Quick ? 20 : 80));
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;

@@ -17,50 +17,67 @@ using Transactions.Storage;
 
 namespace Bench.Measures;
 
-public sealed record IngestSettings(int Transactions, int Concurrency, TimeSpan Warmup, TimeSpan Duration, TimeSpan LatencyDuration);
+/// <param name="Rounds">Alternating app and baseline runs per mode: each figure is their median, with the range.</param>
+public sealed record IngestSettings(int Transactions, int Concurrency, TimeSpan Warmup, TimeSpan Duration, TimeSpan LatencyDuration, int Rounds = 3);
 
 /// <summary>CPU milliseconds per successful operation of a max-rate run, by process: where the time goes.</summary>
 public sealed record CpuPerOperation(double AppMs, double AzuriteMs, double ClientMs);
 
-/// <summary>One way of running the app: its max rate between two baseline runs, then its latency on a fresh system.</summary>
-/// <param name="BaselineLatency">Single inserts open-loop at the same rate on the same Azurite: the latency floor.</param>
-/// <param name="PeakWorkingSetBytes">The app process's peak resident set (VmHWM) over the max-rate and the latency runs.</param>
-public sealed record IngestModeResult(
-    string Mode,
-    LoadResult BaselineBefore,
-    CpuPerOperation BaselineBeforeCpu,
-    LoadResult Max,
-    CpuPerOperation MaxCpu,
-    LoadResult BaselineAfter,
-    CpuPerOperation BaselineAfterCpu,
-    LoadResult QueueSends,
-    CpuPerOperation QueueSendsCpu,
-    double LatencyRate,
-    LoadResult Latency,
-    LoadResult BaselineLatency,
-    long IdleWorkingSetBytes,
-    long PeakWorkingSetBytes)
+/// <summary>
+/// One max-rate round of a mode: on a fresh Azurite, baseline inserts, the app, baseline inserts again; then raw sends
+/// of the message the app writes per hit on a fresh Azurite of their own.
+/// </summary>
+public sealed record IngestRound(
+    LoadResult Before, CpuPerOperation BeforeCpu, LoadResult App, CpuPerOperation AppCpu, LoadResult After, CpuPerOperation AfterCpu,
+    LoadResult Sends, CpuPerOperation SendsCpu, long IdleBytes, long PeakBytes)
 {
-    /// <summary>The baseline rate: the mean of the runs before and after the app's, which bracket any drift.</summary>
-    public double BaselineRate => (BaselineBefore.Rate + BaselineAfter.Rate) / 2;
+    /// <summary>The mean of the runs before and after the app's, which bracket any drift.</summary>
+    public double BaselineRate => (Before.Rate + After.Rate) / 2;
+}
 
-    public double Ratio => Max.Rate / BaselineRate;
+/// <summary>One latency round: on a fresh Azurite and app process, the app open-loop, then single inserts at the same rate.</summary>
+public sealed record LatencyRound(LoadResult App, LoadResult Inserts, long PeakBytes);
+
+/// <summary>One way of running the app: its max-rate rounds, then its latency rounds at half its median max rate.</summary>
+public sealed record IngestModeResult(string Mode, IReadOnlyList<IngestRound> Rounds, double LatencyRate, IReadOnlyList<LatencyRound> LatencyRounds)
+{
+    public Spread Rate => Spread.Of(Rounds.Select(r => r.App.Rate));
+
+    public Spread BaselineRate => Spread.Of(Rounds.Select(r => r.BaselineRate));
+
+    public Spread Ratio => Spread.Of(Rounds.Select(r => r.App.Rate / r.BaselineRate));
+
+    public Spread SendsRate => Spread.Of(Rounds.Select(r => r.Sends.Rate));
 
     /// <summary>The app's rate against raw sends of the message it writes per hit: the cost of everything but the write.</summary>
-    public double QueueRatio => Max.Rate / QueueSends.Rate;
+    public Spread QueueRatio => Spread.Of(Rounds.Select(r => r.App.Rate / r.Sends.Rate));
+
+    public Spread LatencyP50 => Spread.Of(LatencyRounds.Select(r => r.App.Percentile(50)));
+
+    public Spread LatencyP99 => Spread.Of(LatencyRounds.Select(r => r.App.Percentile(99)));
+
+    public Spread BaselineP50 => Spread.Of(LatencyRounds.Select(r => r.Inserts.Percentile(50)));
+
+    public Spread BaselineP99 => Spread.Of(LatencyRounds.Select(r => r.Inserts.Percentile(99)));
+
+    public long IdleWorkingSetBytes => Rounds.Max(r => r.IdleBytes);
+
+    public long PeakWorkingSetBytes => Math.Max(Rounds.Max(r => r.PeakBytes), LatencyRounds.Max(r => r.PeakBytes));
 }
 
 public sealed record IngestResult(IngestSettings Settings, IReadOnlyList<IngestModeResult> Modes);
 
 /// <summary>
 /// Measures 1 and 5. The published function app runs as its own process (so its working set is its own) against an
-/// Azurite and a Gateway simulator of the bench. A few hundred transactions are created through the app first; then
-/// signed webhooks for them, each with a new timestamp, are posted at a fixed concurrency (max rate). The baseline is
-/// the same Azure SDK TableClient inserting an inbox-shaped entity (same body bytes, SHA-256 row key) at the same
-/// concurrency into the same Azurite, before and after the app. The acknowledgement latency is measured open-loop at
-/// half the max rate on a fresh Azurite and a fresh app process, then single inserts at the same rate: what the
-/// max-rate run leaves in storage (tens of thousands of rows and queue messages, which slow Azurite down) must not
-/// weigh on it, nor on the next mode.
+/// Azurite and a Gateway simulator of the bench, in two modes: with no orchestration worker (the acknowledgement path
+/// alone: the signals wait in the task hub) and with the durable tracking in the process. A few hundred transactions
+/// are created through the app first; then signed webhooks for them, each with a new timestamp, are posted at a fixed
+/// concurrency (max rate). The baseline is the same Azure SDK TableClient inserting an inbox-shaped entity (same body
+/// bytes, SHA-256 row key) at the same concurrency into the same Azurite, before and after the app. The
+/// acknowledgement latency is measured open-loop at half the median max rate on a fresh Azurite and a fresh app
+/// process, then single inserts at the same rate: what the max-rate run leaves in storage (tens of thousands of rows
+/// and queue messages, which slow Azurite down) must not weigh on it, nor on the next round. Every run is repeated
+/// <see cref="IngestSettings.Rounds"/> times, app and baseline alternating.
 /// </summary>
 public static class Ingest
 {
@@ -82,16 +99,37 @@ public static class Ingest
             Timeout = TimeSpan.FromSeconds(30),
         };
 
-        const string mode = "local host (durable tracking in the process)";
-        var max = await OnFreshAzuriteAsync(azurite => MaxRateAsync(azurite, executable, simulator, http, mode, settings, log, cancellationToken));
-        var (sends, sendsCpu) = await OnFreshAzuriteAsync(azurite => QueueSendsAsync(azurite, mode, settings, log, cancellationToken));
-        var rate = Math.Max(1, max.App.Rate / 2);
-        var latency = await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, executable, simulator, http, mode, rate, settings, log, cancellationToken));
-        var result = new IngestModeResult(
-            mode, max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu, sends, sendsCpu,
-            rate, latency.App, latency.Inserts, max.IdleBytes, Math.Max(max.PeakBytes, latency.PeakBytes));
-        return new IngestResult(settings, [result]);
+        var modes = new List<IngestModeResult>();
+        foreach (var (mode, environment) in Modes)
+        {
+            var rounds = new List<IngestRound>();
+            for (var round = 1; round <= settings.Rounds; round++)
+            {
+                log($"  {mode}, round {round} of {settings.Rounds}:");
+                var max = await OnFreshAzuriteAsync(azurite => MaxRateAsync(azurite, executable, environment, simulator, http, mode, settings, log, cancellationToken));
+                var (sends, sendsCpu) = await OnFreshAzuriteAsync(azurite => QueueSendsAsync(azurite, mode, settings, log, cancellationToken));
+                rounds.Add(new IngestRound(max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu, sends, sendsCpu, max.IdleBytes, max.PeakBytes));
+            }
+
+            var rate = Math.Max(1, Spread.Of(rounds.Select(r => r.App.Rate)).Median / 2);
+            var latencies = new List<LatencyRound>();
+            for (var round = 1; round <= settings.Rounds; round++)
+            {
+                latencies.Add(await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, executable, environment, simulator, http, mode, rate, settings, log, cancellationToken)));
+            }
+
+            modes.Add(new IngestModeResult(mode, rounds, rate, latencies));
+        }
+
+        return new IngestResult(settings, modes);
     }
+
+    /// <summary>The app with no orchestration worker (what a webhook costs to acknowledge), then with its tracking in the process.</summary>
+    private static readonly IReadOnlyList<(string Mode, IReadOnlyDictionary<string, string> Environment)> Modes =
+    [
+        ("local host, acknowledgement path alone (no orchestration worker)", new Dictionary<string, string> { ["Durable__ProcessOrchestrations"] = "false" }),
+        ("local host (durable tracking in the process)", new Dictionary<string, string>()),
+    ];
 
     private static async Task<T> OnFreshAzuriteAsync<T>(Func<AzuriteFixture, Task<T>> measure)
     {
@@ -110,10 +148,16 @@ public static class Ingest
     private sealed record MaxRun(
         LoadResult Before, CpuPerOperation BeforeCpu, LoadResult App, CpuPerOperation AppCpu, LoadResult After, CpuPerOperation AfterCpu, long IdleBytes, long PeakBytes);
 
-    private sealed record LatencyRun(LoadResult App, LoadResult Inserts, long PeakBytes);
-
     private static async Task<MaxRun> MaxRateAsync(
-        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, string mode, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+        AzuriteFixture azurite,
+        string executable,
+        IReadOnlyDictionary<string, string> environment,
+        RunningSimulator simulator,
+        HttpClient http,
+        string mode,
+        IngestSettings settings,
+        Action<string> log,
+        CancellationToken cancellationToken)
     {
         var insert = await InsertOperationAsync(azurite, settings, cancellationToken);
         log($"  {mode}: baseline Table inserts (before)...");
@@ -124,7 +168,7 @@ public static class Ingest
         CpuPerOperation cpu;
         long idle;
         long peak;
-        await using (var app = await StartAppAsync(azurite, executable, simulator, cancellationToken))
+        await using (var app = await StartAppAsync(azurite, executable, environment, simulator, cancellationToken))
         {
             var post = await PostOperationAsync(app, http, simulator, mode, settings, log, cancellationToken);
             idle = app.PeakWorkingSet;
@@ -140,13 +184,22 @@ public static class Ingest
         return new MaxRun(before, beforeCpu, result, cpu, after, afterCpu, idle, peak);
     }
 
-    private static async Task<LatencyRun> LatencyAsync(
-        AzuriteFixture azurite, string executable, RunningSimulator simulator, HttpClient http, string mode, double rate, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<LatencyRound> LatencyAsync(
+        AzuriteFixture azurite,
+        string executable,
+        IReadOnlyDictionary<string, string> environment,
+        RunningSimulator simulator,
+        HttpClient http,
+        string mode,
+        double rate,
+        IngestSettings settings,
+        Action<string> log,
+        CancellationToken cancellationToken)
     {
         var insert = await InsertOperationAsync(azurite, settings, cancellationToken);
         LoadResult latency;
         long peak;
-        await using (var app = await StartAppAsync(azurite, executable, simulator, cancellationToken))
+        await using (var app = await StartAppAsync(azurite, executable, environment, simulator, cancellationToken))
         {
             var post = await PostOperationAsync(app, http, simulator, mode, settings, log, cancellationToken);
             await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Warmup, post, cancellationToken);
@@ -158,7 +211,7 @@ public static class Ingest
         log($"  {mode}: single inserts open loop at {rate:0}/s...");
         var inserts = await LoadRuns.OpenLoopAsync(rate, settings.LatencyDuration, maxInFlight: 1024, insert, cancellationToken);
         log($"    p50 {latency.Percentile(50):0.0} ms, p99 {latency.Percentile(99):0.0} ms (inserts: p50 {inserts.Percentile(50):0.0} ms, p99 {inserts.Percentile(99):0.0} ms)");
-        return new LatencyRun(latency, inserts, peak);
+        return new LatencyRound(latency, inserts, peak);
     }
 
     /// <summary>The baseline operation: one inbox-shaped entity inserted with the Azure SDK, without retries.</summary>
@@ -218,10 +271,16 @@ public static class Ingest
         return sends;
     }
 
-    private static async Task<AppProcess> StartAppAsync(AzuriteFixture azurite, string executable, RunningSimulator simulator, CancellationToken cancellationToken)
+    private static async Task<AppProcess> StartAppAsync(
+        AzuriteFixture azurite, string executable, IReadOnlyDictionary<string, string> modeEnvironment, RunningSimulator simulator, CancellationToken cancellationToken)
     {
         var port = FreePort.Next();
         var environment = ProcessSettings.For(azurite, "benchingest", simulator.BaseUri);
+        foreach (var (name, value) in modeEnvironment)
+        {
+            environment[name] = value;
+        }
+
         var app = AppProcess.Start(executable, port, environment);
         try
         {
