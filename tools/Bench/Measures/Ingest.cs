@@ -102,11 +102,12 @@ public static class Ingest
         var modes = new List<IngestModeResult>();
         foreach (var (mode, environment) in Modes)
         {
+            var run = new ModeRun(mode, executable, environment, simulator, http, settings, log);
             var rounds = new List<IngestRound>();
             for (var round = 1; round <= settings.Rounds; round++)
             {
                 log($"  {mode}, round {round} of {settings.Rounds}:");
-                var max = await OnFreshAzuriteAsync(azurite => MaxRateAsync(azurite, executable, environment, simulator, http, mode, settings, log, cancellationToken));
+                var max = await OnFreshAzuriteAsync(azurite => MaxRateAsync(azurite, run, cancellationToken));
                 var (sends, sendsCpu) = await OnFreshAzuriteAsync(azurite => QueueSendsAsync(azurite, mode, settings, log, cancellationToken));
                 rounds.Add(new IngestRound(max.Before, max.BeforeCpu, max.App, max.AppCpu, max.After, max.AfterCpu, sends, sendsCpu, max.IdleBytes, max.PeakBytes));
             }
@@ -115,7 +116,7 @@ public static class Ingest
             var latencies = new List<LatencyRound>();
             for (var round = 1; round <= settings.Rounds; round++)
             {
-                latencies.Add(await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, executable, environment, simulator, http, mode, rate, settings, log, cancellationToken)));
+                latencies.Add(await OnFreshAzuriteAsync(azurite => LatencyAsync(azurite, run, rate, cancellationToken)));
             }
 
             modes.Add(new IngestModeResult(mode, rounds, rate, latencies));
@@ -145,20 +146,16 @@ public static class Ingest
         }
     }
 
+    /// <summary>What every run of one mode shares: how the app process starts, and where the load and the log go.</summary>
+    private sealed record ModeRun(
+        string Mode, string Executable, IReadOnlyDictionary<string, string> Environment, RunningSimulator Simulator, HttpClient Http, IngestSettings Settings, Action<string> Log);
+
     private sealed record MaxRun(
         LoadResult Before, CpuPerOperation BeforeCpu, LoadResult App, CpuPerOperation AppCpu, LoadResult After, CpuPerOperation AfterCpu, long IdleBytes, long PeakBytes);
 
-    private static async Task<MaxRun> MaxRateAsync(
-        AzuriteFixture azurite,
-        string executable,
-        IReadOnlyDictionary<string, string> environment,
-        RunningSimulator simulator,
-        HttpClient http,
-        string mode,
-        IngestSettings settings,
-        Action<string> log,
-        CancellationToken cancellationToken)
+    private static async Task<MaxRun> MaxRateAsync(AzuriteFixture azurite, ModeRun run, CancellationToken cancellationToken)
     {
+        var (mode, settings, log) = (run.Mode, run.Settings, run.Log);
         var insert = await InsertOperationAsync(azurite, settings, cancellationToken);
         log($"  {mode}: baseline Table inserts (before)...");
         var (before, beforeCpu) = await MaxRateAsync(insert, settings, app: null, cancellationToken);
@@ -168,9 +165,9 @@ public static class Ingest
         CpuPerOperation cpu;
         long idle;
         long peak;
-        await using (var app = await StartAppAsync(azurite, executable, environment, simulator, cancellationToken))
+        await using (var app = await StartAppAsync(azurite, run, cancellationToken))
         {
-            var post = await PostOperationAsync(app, http, simulator, mode, settings, log, cancellationToken);
+            var post = await PostOperationAsync(app, run, cancellationToken);
             idle = app.PeakWorkingSet;
             log($"  {mode}: webhooks at concurrency {settings.Concurrency} for {settings.Duration.TotalSeconds:0} s...");
             (result, cpu) = await MaxRateAsync(post, settings, app, cancellationToken);
@@ -184,24 +181,15 @@ public static class Ingest
         return new MaxRun(before, beforeCpu, result, cpu, after, afterCpu, idle, peak);
     }
 
-    private static async Task<LatencyRound> LatencyAsync(
-        AzuriteFixture azurite,
-        string executable,
-        IReadOnlyDictionary<string, string> environment,
-        RunningSimulator simulator,
-        HttpClient http,
-        string mode,
-        double rate,
-        IngestSettings settings,
-        Action<string> log,
-        CancellationToken cancellationToken)
+    private static async Task<LatencyRound> LatencyAsync(AzuriteFixture azurite, ModeRun run, double rate, CancellationToken cancellationToken)
     {
+        var (mode, settings, log) = (run.Mode, run.Settings, run.Log);
         var insert = await InsertOperationAsync(azurite, settings, cancellationToken);
         LoadResult latency;
         long peak;
-        await using (var app = await StartAppAsync(azurite, executable, environment, simulator, cancellationToken))
+        await using (var app = await StartAppAsync(azurite, run, cancellationToken))
         {
-            var post = await PostOperationAsync(app, http, simulator, mode, settings, log, cancellationToken);
+            var post = await PostOperationAsync(app, run, cancellationToken);
             await LoadRuns.ClosedLoopAsync(settings.Concurrency, settings.Warmup, post, cancellationToken);
             log($"  {mode}: open loop at {rate:0}/s for {settings.LatencyDuration.TotalSeconds:0} s on a fresh Azurite and app...");
             latency = await LoadRuns.OpenLoopAsync(rate, settings.LatencyDuration, maxInFlight: 1024, post, cancellationToken);
@@ -271,17 +259,16 @@ public static class Ingest
         return sends;
     }
 
-    private static async Task<AppProcess> StartAppAsync(
-        AzuriteFixture azurite, string executable, IReadOnlyDictionary<string, string> modeEnvironment, RunningSimulator simulator, CancellationToken cancellationToken)
+    private static async Task<AppProcess> StartAppAsync(AzuriteFixture azurite, ModeRun run, CancellationToken cancellationToken)
     {
         var port = FreePort.Next();
-        var environment = ProcessSettings.For(azurite, "benchingest", simulator.BaseUri);
-        foreach (var (name, value) in modeEnvironment)
+        var environment = ProcessSettings.For(azurite, "benchingest", run.Simulator.BaseUri);
+        foreach (var (name, value) in run.Environment)
         {
             environment[name] = value;
         }
 
-        var app = AppProcess.Start(executable, port, environment);
+        var app = AppProcess.Start(run.Executable, port, environment);
         try
         {
             await app.WaitHealthyAsync("/api/health", TimeSpan.FromSeconds(60), cancellationToken);
@@ -295,11 +282,11 @@ public static class Ingest
     }
 
     /// <summary>Creates the transactions through the app, then returns the operation that posts one signed webhook for them.</summary>
-    private static async Task<LoadOperation> PostOperationAsync(
-        AppProcess app, HttpClient http, RunningSimulator simulator, string mode, IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<LoadOperation> PostOperationAsync(AppProcess app, ModeRun run, CancellationToken cancellationToken)
     {
-        log($"  {mode}: creating {settings.Transactions} transactions through the app...");
-        var targets = await CreateTargetsAsync(http, app.BaseUri, simulator, settings.Transactions, cancellationToken);
+        run.Log($"  {run.Mode}: creating {run.Settings.Transactions} transactions through the app...");
+        var http = run.Http;
+        var targets = await CreateTargetsAsync(http, app.BaseUri, run.Simulator, run.Settings.Transactions, cancellationToken);
         // The app process keeps the real time: its webhook timestamp window is around the system clock's now.
         var bodies = new WebhookBodies(targets, InProcessApp.ApiSecret, TimeProvider.System);
         var webhookUri = new Uri(app.BaseUri, $"/api/{InProcessApp.WebhookRoute}");
