@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
@@ -75,10 +74,10 @@ public static class GrowthSeed
         }).ToList();
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
-        var notesRefs = clients.Table(TableNames.NotesRefs);
+        var (partitions, notesRefs) = (clients.Table(TableNames.Transactions), clients.Table(TableNames.NotesRefs));
         await Parallel.ForEachAsync(copies, options, async (copy, ct) =>
         {
-            await clients.Table(TableNames.Transactions).SubmitTransactionAsync(copy.Partition.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), ct);
+            await partitions.SubmitTransactionAsync(copy.Partition.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), ct);
             await notesRefs.AddEntityAsync(copy.NotesRef, ct);
         });
         var perUser = copies.SelectMany(c => new[] { (Table: TableNames.UserTransactions, Row: c.IndexRow), (Table: TableNames.IdempotencyRecords, Row: c.Idempotency) })
