@@ -13,7 +13,7 @@ var (options, error) = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost] [--output FILE]");
+    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost,growth] [--output FILE]");
     return 2;
 }
 
@@ -73,8 +73,15 @@ try
         cost = await TransactionCost.RunAsync(azurite, BenchOptions.CostRuns, options.Acknowledgements, options.IdleWindow, Console.WriteLine, ct);
     }
 
+    GrowthResult? growth = null;
+    if (options.Runs("growth"))
+    {
+        Console.WriteLine("7. How cost grows with the transactions stored");
+        growth = await Growth.RunAsync(azurite, options.Growth, Console.WriteLine, ct);
+    }
+
     loads.Add(("end", MachineInfo.LoadAverage()));
-    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, coldStarts));
+    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, coldStarts, growth));
     var output = options.Output ?? Path.Combine(RepoRoot.Path, "bench", "results", options.Quick ? "quick.md" : "latest.md");
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     await File.WriteAllTextAsync(output, report, ct);

@@ -8,6 +8,12 @@ namespace Bench.Counting;
 public sealed record DurableRequest(string Kind, bool IsBackground)
 {
     public bool IsWrite => !IsBackground && !Kind.Contains("read", StringComparison.Ordinal) && !Kind.Contains("receive", StringComparison.Ordinal);
+
+    /// <summary>A table query with no condition on the partition key (e.g. the Instances table filtered by status or creation time): it reads every partition.</summary>
+    public bool FullScan { get; init; }
+
+    /// <summary>For a table read: the entities it returned.</summary>
+    public int RowsRead { get; init; }
 }
 
 /// <summary>
@@ -57,6 +63,10 @@ public sealed class DurableRequestCounter(int blobPort, int queuePort) : Recordi
             return new DurableRequest("partition lease", true);
         }
 
-        return new DurableRequest(method switch { "GET" => $"{table} read", "POST" => $"{table} insert", _ => $"{table} write" }, false);
+        return new DurableRequest(method switch { "GET" => $"{table} read", "POST" => $"{table} insert", _ => $"{table} write" }, false)
+        {
+            FullScan = method == "GET" && table != "table" && !segments[1].Contains("PartitionKey=", StringComparison.Ordinal) && TableReads.IsFullScan(uri),
+            RowsRead = TableReads.Returned(message),
+        };
     }
 }

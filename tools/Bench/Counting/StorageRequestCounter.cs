@@ -21,6 +21,12 @@ public sealed record StorageRequest(long Timestamp, string Method, string Servic
     /// <summary>Work that recurs with time whatever the transactions do: idle queue polls and the outbox sweep.</summary>
     public bool IsBackground => IsIdlePoll || Scan;
 
+    /// <summary>For a table read: the entities it returned.</summary>
+    public int RowsRead { get; init; }
+
+    /// <summary>A table query with no condition on the partition key: the service reads every partition of the table.</summary>
+    public bool FullScan { get; init; }
+
     /// <summary>"GET Transactions point read", with the status when it was not a success.</summary>
     public string Operation => $"{Method} {Resource} {Kind}{(Status >= 300 ? $" → {Status}" : string.Empty)}";
 }
@@ -87,7 +93,11 @@ public sealed partial class StorageRequestCounter(string namePrefix, int queuePo
         var scan = tableKind == "query" && !Uri.UnescapeDataString(uri.Query).Contains("PartitionKey eq", StringComparison.Ordinal);
         // A transaction row is the only Transactions entity written on its own (outbox rows go in batches with it).
         var writesRow = table == TransactionsTable && method != "GET" && !entity.Groups["keys"].Value.Contains("evt", StringComparison.Ordinal);
-        return new StorageRequest(Stopwatch.GetTimestamp(), method, "table", table, tableKind, status, 0, scan, writesRow);
+        return new StorageRequest(Stopwatch.GetTimestamp(), method, "table", table, tableKind, status, 0, scan, writesRow) 
+        {
+            RowsRead = TableReads.Returned(message),
+            FullScan = tableKind == "query" && TableReads.IsFullScan(uri),
+        };
     }
 
     /// <summary>

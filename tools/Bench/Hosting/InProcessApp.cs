@@ -65,8 +65,9 @@ public sealed class InProcessApp : IAsyncDisposable
 
     /// <param name="settings">Overrides of the app settings (e.g. tracker timings).</param>
     /// <param name="simulatorOptions">The simulator's options; its secrets are always the bench's.</param>
+    /// <param name="runTimerFunctions">False: the timer-triggered functions do not fire on their schedules (the bench invokes them itself).</param>
     public static async Task<InProcessApp> StartAsync(
-        AzuriteFixture azurite, string namePrefix, IReadOnlyDictionary<string, string?> settings, SimulatorOptions simulatorOptions, CancellationToken cancellationToken)
+        AzuriteFixture azurite, string namePrefix, IReadOnlyDictionary<string, string?> settings, SimulatorOptions simulatorOptions, CancellationToken cancellationToken, bool runTimerFunctions = true)
     {
         var simulator = await SimulatorHost.StartAsync(simulatorOptions with { Secret = Secret, ApiSecret = ApiSecret }, cancellationToken);
         var config = new Dictionary<string, string?>
@@ -94,6 +95,12 @@ public sealed class InProcessApp : IAsyncDisposable
             builder.Services.AddSingleton<TimeProvider>(simulator.Clock);
             builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter>(gateway);
             builder.Services.AddSingleton(new LocalHost.Durable.DurableStorageInstrumentation([durable]));
+        }, services =>
+        {
+            if (!runTimerFunctions && services.SingleOrDefault(s => s.ImplementationType == typeof(LocalHost.TimerFunctions)) is { } timers)
+            {
+                services.Remove(timers);
+            }
         });
 
         // The storage clients are created on first use (at start), so the counting policy is in place for every request.

@@ -41,6 +41,10 @@ public sealed record BasketCost(
     public int Total => AppTotal + DurableTotal;
 }
 
+/// <summary>A basket tracked to its published outcome: the storage requests sent meanwhile, the app's and the task hub's.</summary>
+internal sealed record TrackedBasket(
+    CreatedTransaction Created, TrackedTransaction Final, TimeSpan RealTime, IReadOnlyList<Counting.StorageRequest> Requests, IReadOnlyList<Counting.DurableRequest> DurableRequests);
+
 /// <summary>The storage requests sent while one signed webhook was being acknowledged (from the POST to its 2xx), the app's and the task hub's.</summary>
 public sealed record AcknowledgementCost(IReadOnlyList<(string Request, bool IsWrite)> Requests)
 {
@@ -121,32 +125,17 @@ public static class TransactionCost
         return new TransactionCostResult(costs[0], costs[1], idleWindow);
     }
 
-    private static Task<InProcessApp> StartAsync(AzuriteFixture azurite, string namePrefix, DurableSettings durable, CancellationToken cancellationToken)
+    internal static Task<InProcessApp> StartAsync(AzuriteFixture azurite, string namePrefix, DurableSettings durable, CancellationToken cancellationToken, bool runTimerFunctions = true)
     {
         // Production timings except the settle delay before the confirming read (15 s), which only changes when it happens.
         var settings = new Dictionary<string, string?>(durable.AsConfiguration()) { ["Tracker:ConfirmDelay"] = "00:00:01" };
-        return InProcessApp.StartAsync(azurite, namePrefix, settings, new SimulatorOptions { ClockStart = InProcessApp.MarketHours }, cancellationToken);
+        return InProcessApp.StartAsync(azurite, namePrefix, settings, new SimulatorOptions { ClockStart = InProcessApp.MarketHours }, cancellationToken, runTimerFunctions);
     }
 
     private static async Task<BasketCost> RunOnceAsync(InProcessApp app, HttpClient http, string userId, CancellationToken cancellationToken)
     {
-        var storageMark = app.Storage.Count;
-        var durableMark = app.Durable.Count;
         var gatewayMark = app.Gateway.Count;
-        var started = Stopwatch.GetTimestamp();
-
-        var created = await app.CreateTransactionAsync(http, userId, Basket, cancellationToken);
-        await app.CompleteSdkFlowAsync(http, created, cancellationToken);
-        var final = await WaitForPublishedOutcomeAsync(app.Probe, created.TransactionId, cancellationToken);
-        if (final.Phase != TrackerPhase.Completed)
-        {
-            throw new InvalidOperationException($"The basket ended {final.Phase}, not Completed.");
-        }
-
-        await WaitForQuietAsync(app, cancellationToken);
-        var elapsed = Stopwatch.GetElapsedTime(started) - Quiet;
-        var durable = app.Durable.Since(durableMark);
-        var requests = app.Storage.Since(storageMark);
+        var (created, final, elapsed, requests, durable) = await TrackBasketAsync(app, http, userId, cancellationToken);
         var counted = requests.Where(r => !r.IsBackground).ToList();
         var gatewayCalls = app.Gateway.Since(gatewayMark);
         var historyRows = await CountRowsAsync(app, "History", created.TransactionId, cancellationToken);
@@ -171,6 +160,29 @@ public static class TransactionCost
             afterPurge,
             appRows,
             appRowsAfterRetention);
+    }
+
+    /// <summary>
+    /// Creates a 3-stock basket for <paramref name="userId"/>, confirms it in the simulator's SDK flow and waits until
+    /// its Completed outcome is published and the app and its task hub are quiet again.
+    /// </summary>
+    /// <returns>The storage requests sent meanwhile (background work included), and the real time without the quiet wait.</returns>
+    internal static async Task<TrackedBasket> TrackBasketAsync(InProcessApp app, HttpClient http, string userId, CancellationToken cancellationToken)
+    {
+        var storageMark = app.Storage.Count;
+        var durableMark = app.Durable.Count;
+        var started = Stopwatch.GetTimestamp();
+
+        var created = await app.CreateTransactionAsync(http, userId, Basket, cancellationToken);
+        await app.CompleteSdkFlowAsync(http, created, cancellationToken);
+        var final = await WaitForPublishedOutcomeAsync(app.Probe, created.TransactionId, cancellationToken);
+        if (final.Phase != TrackerPhase.Completed)
+        {
+            throw new InvalidOperationException($"The basket ended {final.Phase}, not Completed.");
+        }
+
+        await WaitForQuietAsync(app, cancellationToken);
+        return new TrackedBasket(created, final, Stopwatch.GetElapsedTime(started) - Quiet, app.Storage.Since(storageMark), app.Durable.Since(durableMark));
     }
 
     /// <summary>
@@ -273,7 +285,7 @@ public static class TransactionCost
     /// Waits until neither the app nor its durable runtime has sent a storage request other than background work (idle
     /// polls, sweeps, partition leases) for <see cref="Quiet"/>.
     /// </summary>
-    private static async Task WaitForQuietAsync(InProcessApp app, CancellationToken cancellationToken)
+    internal static async Task WaitForQuietAsync(InProcessApp app, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(Deadline.TotalSeconds * Stopwatch.Frequency);
         var (appMark, durableMark) = (app.Storage.Count, app.Durable.Count);

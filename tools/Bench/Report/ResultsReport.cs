@@ -13,7 +13,8 @@ public sealed record BenchRun(
     IReadOnlyList<(string When, string Load)> Loads,
     IngestResult? Ingest,
     TransactionCostResult? Cost,
-    IReadOnlyList<ColdStartResult>? ColdStarts);
+    IReadOnlyList<ColdStartResult>? ColdStarts,
+    GrowthResult? Growth = null);
 
 /// <summary>The Markdown report: a summary table (each figure against its baseline and target), then the details.</summary>
 public static class ResultsReport
@@ -45,6 +46,11 @@ public static class ResultsReport
         if (run.ColdStarts is { } coldStarts)
         {
             ColdStartDetails(md, coldStarts);
+        }
+
+        if (run.Growth is { } growth)
+        {
+            GrowthDetails(md, growth);
         }
 
         return md.ToString();
@@ -154,8 +160,54 @@ public static class ResultsReport
             }
         }
 
+        if (run.Growth is { } growth)
+        {
+            rows.AddRange(GrowthSummary(growth));
+        }
+
         Table(md, ["#", "figure", "measured", "baseline", "ratio", "target", "result"], rows);
     }
+
+    /// <summary>Each figure with the grown number of transactions stored against the same with the baseline's: requests and time, both within 1.1×, and no full-table query.</summary>
+    private static IEnumerable<string[]> GrowthSummary(GrowthResult growth)
+    {
+        var (small, large) = (growth.Baseline, growth.Grown);
+        var stored = $"{large.Stored:N0} finished transactions stored";
+        var against = $"with {small.Stored:N0} stored";
+        const string NoScan = "≤ 1.10× both, no full-table query";
+        string[] Row(string figure, string measured, string baseline, double requestsRatio, double timeRatio, string target = "≤ 1.10× both", bool fullScans = false) =>
+            ["7", $"{figure}, {stored}", measured, $"{baseline} {against}", $"{requestsRatio:0.00} / {timeRatio:0.00}", target,
+             Verdict(requestsRatio <= GrowthResult.Target && timeRatio <= GrowthResult.Target && !fullScans)];
+
+        string Basket(GrowthSize size) => $"{size.MedianBasket.Requests} ({size.MedianBasket.AppRequests} + {size.MedianBasket.TaskHubRequests}) requests, {size.MedianBasketSeconds:0.0} s";
+        yield return Row($"Storage requests (the app's + the task hub's) and real time per tracked 3-stock basket, median of {large.Baskets.Count}",
+            Basket(large), Basket(small), (double)large.MedianBasket.Requests / small.MedianBasket.Requests, large.MedianBasketSeconds / small.MedianBasketSeconds);
+        foreach (var (name, pick) in new (string, Func<GrowthSize, PageCost>)[] { ("first", s => s.FirstPage), ("next", s => s.NextPage) })
+        {
+            string Page(GrowthSize size) => $"{pick(size).MedianRequests:0.#} requests, p99 {pick(size).Latency.Percentile(99):0.0} ms";
+            yield return Row($"`GET /api/transactions`, the {name} page of {growth.Settings.PageSize} for a user with {growth.Settings.HeavyUserTransactions} transactions: storage requests (median) and p99 latency of {large.FirstPage.Requests.Count} requests",
+                Page(large), Page(small), pick(large).MedianRequests / pick(small).MedianRequests, pick(large).Latency.Percentile(99) / pick(small).Latency.Percentile(99));
+        }
+
+        yield return ["7", $"Azurite's own share: the heavy user's first index page queried directly by the bench (one partition query), p99 of {large.RawIndexQuery.LatenciesMs.Length}, {stored}",
+            $"{large.RawIndexQuery.Percentile(99):0.0} ms", $"{small.RawIndexQuery.Percentile(99):0.0} ms {against}", $"{large.RawIndexQuery.Percentile(99) / small.RawIndexQuery.Percentile(99):0.00}",
+            "(reported: Azurite filters every entity of the table)", "—"];
+        for (var i = 0; i < large.Background.Count; i++)
+        {
+            var (grown, baseline) = (large.Background[i], small.Background[i]);
+            string Function(BackgroundCost cost) => $"{cost.Median.Requests} requests ({cost.Median.FullScans} full-table), {cost.MedianMs:0} ms";
+            yield return Row($"{grown.Function} (every {Every(grown.Every)}), one run through its public entry point: storage requests and real time, median of {grown.FunctionRuns.Count}",
+                Function(grown), Function(baseline), (double)grown.Median.Requests / baseline.Median.Requests, grown.MedianMs / baseline.MedianMs,
+                NoScan, grown.Median.FullScans > 0);
+        }
+
+        yield return Row("Background work per minute by the schedules: storage requests and run time",
+            $"{large.BackgroundRequestsPerMinute:0.0} requests, {large.BackgroundMsPerMinute:0} ms", $"{small.BackgroundRequestsPerMinute:0.0}, {small.BackgroundMsPerMinute:0} ms",
+            large.BackgroundRequestsPerMinute / small.BackgroundRequestsPerMinute, large.BackgroundMsPerMinute / small.BackgroundMsPerMinute,
+            NoScan, large.Background.Any(b => b.Median.FullScans > 0));
+    }
+
+    private static string Every(TimeSpan every) => every >= TimeSpan.FromDays(1) ? "day" : every == TimeSpan.FromMinutes(1) ? "minute" : $"{every.TotalMinutes:0} min";
 
     private static void IngestDetails(StringBuilder md, IngestResult ingest)
     {
@@ -281,6 +333,49 @@ public static class ResultsReport
             Line(md);
         }
     }
+
+    private static void GrowthDetails(StringBuilder md, GrowthResult growth)
+    {
+        var (small, large, settings) = (growth.Baseline, growth.Grown, growth.Settings);
+        Line(md, "## 7. How cost grows with the transactions stored");
+        Line(md);
+        Line(md, "First the app tracks one basket on a name prefix of its own: the rows it writes for it are the pattern. Then for each size, on a fresh name prefix and " +
+            "task hub on the same Azurite, finished transactions are stored as the app writes them, not counted: copies of those rows (the row with the final state and its published " +
+            "outbox events, index row, notes reference, idempotency record) under new ids and times, and their outcome log rows appended through the app's store, " +
+            $"created over the 30 days before the app's clock, one user per 10 transactions and one user holding {settings.HeavyUserTransactions} at both sizes. " +
+            "Then the app starts in-process with its timer functions off (the bench invokes them) and tracks one basket to warm up. " +
+            $"The task hub holds only the baskets tracked here: Durable's Instances and History rows are not seeded. Then {settings.Baskets} baskets, " +
+            $"{settings.PageRequests} requests of each of that user's first two list pages one at a time, and {settings.FunctionRuns} runs of each background function after an untimed one. " +
+            $"The baseline is the same with {small.Stored:N0} stored.");
+        Line(md);
+        string[] Both(string figure, Func<GrowthSize, string> value) => [figure, value(small), value(large)];
+        var rows = new List<string[]>
+        {
+            Both("seeded: transactions, users, outbox events; seeding time", s => $"{s.Seed.Transactions:N0}, {s.Seed.Users:N0}, {s.Seed.OutboxEvents:N0}; {s.Seed.Took.TotalSeconds:0.0} s"),
+            Both("per basket: requests (app + task hub), real time, each run", s => string.Join("; ", s.Baskets.Select(b => $"{b.Requests} ({b.AppRequests} + {b.TaskHubRequests}), {b.RealTime.TotalSeconds:0.0} s"))),
+            Both("first list page: requests (min–max), latency p50 / p99 / max", s => PageFigures(s.FirstPage)),
+            Both("next list page (its cursor): requests (min–max), latency p50 / p99 / max", s => PageFigures(s.NextPage)),
+            Both("the first page's index query alone, from the bench's own client: p50 / p99 / max", s => Ms(s.RawIndexQuery)),
+        };
+        foreach (var (cost, i) in large.Background.Select((c, i) => (c, i)))
+        {
+            rows.Add(Both($"{cost.Function}, each run: requests (app + task hub), full-table queries, entities returned, time",
+                s => string.Join("; ", s.Background[i].FunctionRuns.Select(r => $"{r.Requests} ({r.AppRequests} + {r.TaskHubRequests}), {r.FullScans}, {r.RowsRead}, {r.RealTime.TotalMilliseconds:0} ms"))));
+            rows.Add(Both($"{cost.Function}: the requests of its median run", s => string.Join("; ", s.Background[i].Median.Operations)));
+        }
+
+        rows.Add(Both("background work per minute by the schedules: requests, run time", s => $"{s.BackgroundRequestsPerMinute:0.00}, {s.BackgroundMsPerMinute:0} ms"));
+        Table(md, ["figure", $"{small.Stored:N0} stored", $"{large.Stored:N0} stored"], rows);
+        Line(md, "Azurite keeps each table as one in-memory collection and evaluates every query's filter on all of its entities, a partition's too, and answers " +
+            "a query in one response however many entities it examined. So here a full-table query costs the same requests at both sizes and shows only in time, " +
+            "and a partition query's time grows with the table as well (the index query alone above). In Azure Table storage a partition query reads only its partition, " +
+            "and a full-table query reads every partition and may need more requests (continuations) as the table grows. The full-table queries counted are table queries " +
+            "with no condition on the partition key, the app's and the task hub's.");
+        Line(md);
+    }
+
+    private static string PageFigures(PageCost page) =>
+        $"{page.MedianRequests:0.#} ({page.Requests.Min()}–{page.Requests.Max()}), {Ms(page.Latency)}";
 
     private static string Verdict(bool met) => met ? "met" : "**missed**";
 
