@@ -86,10 +86,11 @@ public static class GrowthSeed
         await Parallel.ForEachAsync(perUser, options, async (batch, ct) =>
             await clients.Table(batch.Table).SubmitTransactionAsync(batch.Rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), ct));
 
-        // The outcome log writes one entity-group transaction per day and 100 events: its days go in parallel.
+        // Logged an hour at a time (one entity-group transaction per 100 events), as of the hour's last event; hours go in parallel.
         var log = new OutcomeLogStore(clients);
         var events = copies.SelectMany(c => c.Partition.Where(r => r.GetString("EventId") is not null).Select(ToEvent)).ToList();
-        await Parallel.ForEachAsync(events.GroupBy(e => e.CreatedAt.UtcDateTime.Date), options, (day, ct) => new ValueTask(log.AppendAsync([.. day], ct)));
+        var hours = events.GroupBy(e => e.CreatedAt.UtcTicks / TimeSpan.TicksPerHour);
+        await Parallel.ForEachAsync(hours, options, (hour, ct) => new ValueTask(log.AppendAsync([.. hour], hour.Max(e => e.CreatedAt), ct)));
         return new SeedResult(transactions, users + 1, heavyUserTransactions, events.Count, Stopwatch.GetElapsedTime(started));
     }
 
