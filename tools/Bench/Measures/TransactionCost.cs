@@ -273,7 +273,7 @@ public static class TransactionCost
     /// Waits until neither the app nor its durable runtime has sent a storage request other than background work (idle
     /// polls, sweeps, partition leases) for <see cref="Quiet"/>.
     /// </summary>
-    private static async Task WaitForQuietAsync(InProcessApp app, CancellationToken cancellationToken)
+    internal static async Task WaitForQuietAsync(InProcessApp app, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(Deadline.TotalSeconds * Stopwatch.Frequency);
         var (appMark, durableMark) = (app.Storage.Count, app.Durable.Count);
