@@ -3,10 +3,10 @@ using Bench.Measures;
 
 namespace Bench;
 
-/// <summary>Command-line options: <c>--quick</c> (a short smoke run), <c>--only ingest,cost,coldstart</c>, <c>--output FILE</c>.</summary>
+/// <summary>Command-line options: <c>--quick</c> (a short smoke run), <c>--only ingest,cost,coldstart,tracking</c>, <c>--output FILE</c>.</summary>
 public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, string? Output)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["coldstart", "ingest", "cost"];
+    public static readonly IReadOnlyList<string> AllSections = ["coldstart", "ingest", "cost", "tracking"];
 
     public IngestSettings Ingest => Quick
         ? new IngestSettings(Transactions: 50, Concurrency: 32, Warmup: TimeSpan.FromSeconds(1), Duration: TimeSpan.FromSeconds(3), LatencyDuration: TimeSpan.FromSeconds(3))
@@ -21,6 +21,9 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, str
     public TimeSpan IdleWindow => TimeSpan.FromSeconds(Quick ? 90 : 180);
 
     public int ColdStartRuns => Quick ? 3 : 10;
+
+    /// <summary>The tracking section: baskets per case with every webhook lost (a median needs three).</summary>
+    public const int LostWebhookRuns = 3;
 
     public IReadOnlyList<PublishVariant> ColdStartVariants => Quick
         ? [PublishVariant.FrameworkDependent]

@@ -13,7 +13,7 @@ var (options, error) = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost] [--output FILE]");
+    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost,tracking] [--output FILE]");
     return 2;
 }
 
@@ -73,8 +73,17 @@ try
         cost = await TransactionCost.RunAsync(azurite, BenchOptions.CostRuns, options.Acknowledgements, options.IdleWindow, Console.WriteLine, ct);
     }
 
+    TrackingResult? tracking = null;
+    if (options.Runs("tracking"))
+    {
+        Console.WriteLine("3. Every webhook lost");
+        var lost = await LostWebhooks.RunAsync(azurite, BenchOptions.LostWebhookRuns, Console.WriteLine, ct);
+        tracking = new TrackingResult(lost);
+        loads.Add(("after tracking", MachineInfo.LoadAverage()));
+    }
+
     loads.Add(("end", MachineInfo.LoadAverage()));
-    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, coldStarts));
+    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, coldStarts) { Tracking = tracking });
     var output = options.Output ?? Path.Combine(RepoRoot.Path, "bench", "results", options.Quick ? "quick.md" : "latest.md");
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     await File.WriteAllTextAsync(output, report, ct);
