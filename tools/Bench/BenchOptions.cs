@@ -22,8 +22,12 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, str
 
     public int ColdStartRuns => Quick ? 3 : 10;
 
-    /// <summary>The tracking section: baskets per case with every webhook lost (a median needs three).</summary>
+    /// <summary>The tracking section: baskets per case with every webhook lost (a median needs three), the burst's size and concurrency.</summary>
     public const int LostWebhookRuns = 3;
+
+    public int BurstBaskets => Quick ? 50 : 300;
+
+    public const int BurstConcurrency = 16;
 
     public IReadOnlyList<PublishVariant> ColdStartVariants => Quick
         ? [PublishVariant.FrameworkDependent]

@@ -76,9 +76,10 @@ try
     TrackingResult? tracking = null;
     if (options.Runs("tracking"))
     {
-        Console.WriteLine("3. Every webhook lost");
+        Console.WriteLine("3 and 6. Every webhook lost; burst throughput");
         var lost = await LostWebhooks.RunAsync(azurite, BenchOptions.LostWebhookRuns, Console.WriteLine, ct);
-        tracking = new TrackingResult(lost);
+        var burst = await Burst.RunAsync(azurite, options.BurstBaskets, BenchOptions.BurstConcurrency, Console.WriteLine, ct);
+        tracking = new TrackingResult(lost, burst);
         loads.Add(("after tracking", MachineInfo.LoadAverage()));
     }
 
