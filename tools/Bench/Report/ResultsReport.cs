@@ -265,7 +265,7 @@ public static class ResultsReport
 
         var burst = tracking.Burst;
         rows.Add(["6", $"Burst throughput: tracked 3-stock baskets per second completed end to end (first create to last outcome published), {burst.Baskets} baskets, concurrency {burst.Concurrency}, webhooks on",
-            $"{burst.Rate:0.0}/s", $"{burst.CreateOnlyRate:0.0}/s creates alone (same count and concurrency, never confirmed)", $"{burst.Ratio:0.00}",
+            $"{burst.Rate:0.0}/s{(burst.Unfinished > 0 ? $" ({burst.Unfinished} of {burst.Baskets} not final within {Burst.Patience.TotalMinutes:0} min, left out)" : string.Empty)}", $"{burst.CreateOnlyRate:0.0}/s creates alone (same count and concurrency, never confirmed)", $"{burst.Ratio:0.00}",
             "reported, against the hand-written tracker's figure", "no earlier figure: ratio not available"]);
         rows.Add(["6", "Create to outcome published per basket in the burst, p50 / p99",
             $"{burst.Percentile(50) / 1000:0.0} / {burst.Percentile(99) / 1000:0.0} s", "—", "—", "(reported)", "—"]);
@@ -298,8 +298,8 @@ public static class ResultsReport
             }))]);
         if (lost.Cases.FirstOrDefault(c => !c.SdkResultPosted) is { } polling)
         {
-            Line(md, $"Polling only, the first read is the expiry check, due at expireAt + {lost.Timings.ExpiryGrace.TotalSeconds:0.#} s: it came " +
-                $"{Seconds(polling.Runs.Select(r => r.FirstPollAfterExpireAt - lost.Timings.ExpiryGrace))} after it was due.");
+            Line(md, $"Polling only, the first read is the expiry check, due at expireAt + {lost.Timings.ExpiryGrace.TotalSeconds:0.#} s; against its due time it came at " +
+                $"{SignedSeconds(polling.Runs.Select(r => r.FirstPollAfterExpireAt - lost.Timings.ExpiryGrace))} (a durable timer may fire up to a second early: queue visibility delays are whole seconds).");
             Line(md);
         }
 
@@ -319,11 +319,12 @@ public static class ResultsReport
         Table(md, ["run", "time", "rate", "per basket: create to outcome p50 / p99 / max"],
         [
             [$"{burst.Baskets} creates alone", $"{burst.CreateOnly.TotalSeconds:0.0} s", $"{burst.CreateOnlyRate:0.0}/s", "—"],
-            [$"{burst.Baskets} tracked baskets, first create to last outcome", $"{burst.EndToEnd.TotalSeconds:0.0} s", $"{burst.Rate:0.0}/s",
+            [$"{burst.Finished} of {burst.Baskets} tracked baskets, first create to last outcome", $"{burst.EndToEnd.TotalSeconds:0.0} s", $"{burst.Rate:0.0}/s",
              $"{burst.Percentile(50) / 1000:0.0} / {burst.Percentile(99) / 1000:0.0} / {burst.CreateToOutcomeMs[^1] / 1000:0.0} s"],
         ]);
         Line(md, $"Storage requests in the tracked burst, background work (idle polls, leases, sweeps) excluded: {burst.AppRequests} the app's own and " +
-            $"{burst.TaskHubRequests} the task hub's, {burst.RequestsPerBasket:0.0} per basket.");
+            $"{burst.TaskHubRequests} the task hub's, {burst.RequestsPerBasket:0.0} per basket." +
+            (burst.Unfinished > 0 ? $" {burst.Unfinished} basket(s) had no final outcome within {Burst.Patience.TotalMinutes:0} min of the confirm: they are left out of the rate and the percentiles." : string.Empty));
         Line(md);
     }
 
