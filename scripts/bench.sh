@@ -2,7 +2,7 @@
 # Runs the bench (not part of the test run): a table of figures, each against a baseline measured in the same run on
 # this machine, printed and written to bench/results/latest.md (--quick: a short smoke run, to bench/results/quick.md).
 # All load goes to 127.0.0.1 and stops by itself. See bench/README.md.
-#   bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost,growth] [--output FILE]
+#   bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost,growth,tracking] [--output FILE]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -3,10 +3,10 @@ using Bench.Measures;
 
 namespace Bench;
 
-/// <summary>Command-line options: <c>--quick</c> (a short smoke run), <c>--only ingest,cost,coldstart,growth</c>, <c>--output FILE</c>.</summary>
+/// <summary>Command-line options: <c>--quick</c> (a short smoke run), <c>--only ingest,cost,coldstart,growth,tracking</c>, <c>--output FILE</c>.</summary>
 public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, string? Output)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["coldstart", "ingest", "cost", "growth"];
+    public static readonly IReadOnlyList<string> AllSections = ["coldstart", "ingest", "cost", "growth", "tracking"];
 
     public IngestSettings Ingest => Quick
         ? new IngestSettings(Transactions: 50, Concurrency: 32, Warmup: TimeSpan.FromSeconds(1), Duration: TimeSpan.FromSeconds(3), LatencyDuration: TimeSpan.FromSeconds(3))
@@ -25,6 +25,13 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Sections, str
     public GrowthSettings Growth => Quick
         ? new GrowthSettings(Baseline: 200, Grown: 4_000, HeavyUserTransactions: 50, Baskets: CostRuns, PageRequests: 30, FunctionRuns: 3)
         : new GrowthSettings(Baseline: 1_000, Grown: 20_000, HeavyUserTransactions: 250, Baskets: CostRuns, PageRequests: 100, FunctionRuns: 5);
+
+    /// <summary>The tracking section: baskets per case with every webhook lost (a median needs three), the burst's size and concurrency.</summary>
+    public const int LostWebhookRuns = 3;
+
+    public int BurstBaskets => Quick ? 50 : 300;
+
+    public const int BurstConcurrency = 16;
 
     public IReadOnlyList<PublishVariant> ColdStartVariants => Quick
         ? [PublishVariant.FrameworkDependent]

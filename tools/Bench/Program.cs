@@ -13,7 +13,7 @@ var (options, error) = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost,growth] [--output FILE]");
+    Console.Error.WriteLine("usage: bash scripts/bench.sh [--quick] [--only coldstart,ingest,cost,growth,tracking] [--output FILE]");
     return 2;
 }
 
@@ -80,8 +80,18 @@ try
         growth = await Growth.RunAsync(azurite, options.Growth, Console.WriteLine, ct);
     }
 
+    TrackingResult? tracking = null;
+    if (options.Runs("tracking"))
+    {
+        Console.WriteLine("3 and 6. Every webhook lost; burst throughput");
+        var lost = await LostWebhooks.RunAsync(azurite, BenchOptions.LostWebhookRuns, Console.WriteLine, ct);
+        var burst = await Burst.RunAsync(azurite, options.BurstBaskets, BenchOptions.BurstConcurrency, Console.WriteLine, ct);
+        tracking = new TrackingResult(lost, burst);
+        loads.Add(("after tracking", MachineInfo.LoadAverage()));
+    }
+
     loads.Add(("end", MachineInfo.LoadAverage()));
-    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, coldStarts, growth));
+    var report = ResultsReport.Render(new BenchRun(startedAt, clock.Elapsed, options.Quick, machine, loads, ingest, cost, coldStarts, growth, tracking));
     var output = options.Output ?? Path.Combine(RepoRoot.Path, "bench", "results", options.Quick ? "quick.md" : "latest.md");
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     await File.WriteAllTextAsync(output, report, ct);

@@ -14,13 +14,16 @@ public sealed class GatewayCallCounter : IHttpMessageHandlerBuilderFilter
     public const string TransactionDetails = "transaction details";
     public const string OrderDetails = "order details";
 
-    private readonly ConcurrentQueue<string> calls = new();
+    private readonly ConcurrentQueue<(string Api, DateTimeOffset At)> calls = new();
 
     public int Count => calls.Count;
 
     /// <summary>Calls recorded after <paramref name="mark"/> (a value of <see cref="Count"/> taken earlier), by API.</summary>
     public IReadOnlyDictionary<string, int> Since(int mark) =>
-        calls.Skip(mark).GroupBy(api => api, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        calls.Skip(mark).GroupBy(call => call.Api, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    /// <summary>Calls recorded after <paramref name="mark"/>, in order, each with when it was sent (the system clock).</summary>
+    public IReadOnlyList<(string Api, DateTimeOffset At)> CallsSince(int mark) => [.. calls.Skip(mark)];
 
     public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
     {
@@ -51,7 +54,7 @@ public sealed class GatewayCallCounter : IHttpMessageHandlerBuilderFilter
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            counter.calls.Enqueue(ApiOf(request));
+            counter.calls.Enqueue((ApiOf(request), DateTimeOffset.UtcNow));
             return base.SendAsync(request, cancellationToken);
         }
     }

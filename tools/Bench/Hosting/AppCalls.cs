@@ -33,10 +33,12 @@ public static class AppCalls
     }
 
     /// <summary>The user's side of the Gateway SDK on the simulator: open, choose kite, log in, confirm.</summary>
-    public static async Task CompleteSdkFlowAsync(HttpClient http, Uri simulator, CreatedTransaction created, CancellationToken cancellationToken)
+    /// <returns>The SDK's answer to the confirm (the SDK result the platform's app may post to the function app).</returns>
+    public static async Task<string> CompleteSdkFlowAsync(HttpClient http, Uri simulator, CreatedTransaction created, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(created);
+        var answer = string.Empty;
         foreach (var (step, body) in new (string, object)[] { ("open", new { }), ("broker", new { broker = "kite" }), ("login", new { }), ("confirm", new { }) })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(simulator, $"/_sdk/transactions/{created.TransactionId}/{step}"))
@@ -45,10 +47,29 @@ public static class AppCalls
             };
             request.Headers.Add("x-gateway-authtoken", created.GatewayToken);
             using var response = await http.SendAsync(request, cancellationToken);
+            answer = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw new InvalidOperationException($"SDK step {step} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                throw new InvalidOperationException($"SDK step {step} failed: {(int)response.StatusCode} {answer}");
             }
+        }
+
+        return answer;
+    }
+
+    /// <summary>What the platform's app does with the SDK's answer: posts it to the function app for <paramref name="userId"/>.</summary>
+    public static async Task PostSdkResultAsync(HttpClient http, Uri app, string userId, string transactionId, string sdkResult, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app, $"/api/transactions/{transactionId}/sdk-result"))
+        {
+            Content = new StringContent(sdkResult, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentUserTokens.Mint(InProcessApp.UserSigningKey, userId, TimeProvider.System));
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"SDK result refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
     }
 }

@@ -124,8 +124,11 @@ public sealed class InProcessApp : IAsyncDisposable
     public Task<CreatedTransaction> CreateTransactionAsync(HttpClient http, string userId, string securitiesJson, CancellationToken cancellationToken) =>
         AppCalls.CreateTransactionAsync(http, BaseUri, userId, securitiesJson, cancellationToken);
 
-    public Task CompleteSdkFlowAsync(HttpClient http, CreatedTransaction created, CancellationToken cancellationToken) =>
+    public Task<string> CompleteSdkFlowAsync(HttpClient http, CreatedTransaction created, CancellationToken cancellationToken) =>
         AppCalls.CompleteSdkFlowAsync(http, Simulator.BaseUri, created, cancellationToken);
+
+    public Task PostSdkResultAsync(HttpClient http, string userId, string transactionId, string sdkResult, CancellationToken cancellationToken) =>
+        AppCalls.PostSdkResultAsync(http, BaseUri, userId, transactionId, sdkResult, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
