@@ -411,12 +411,7 @@ public static class ResultsReport
         string.Join("; ", cost.Acknowledgements.SelectMany(a => a.Requests.Where(r => r.IsWrite).Select(r => r.Request)).Distinct());
 
     /// <summary>"26 (25–31)": the median and the range of a figure over runs.</summary>
-    private static string Spread(IEnumerable<int> values)
-    {
-        var all = values.ToList();
-        var median = Stats.Median([.. all.Select(v => (double)v)]);
-        return all.Min() == all.Max() ? $"{median:0.#}" : $"{median:0.#} ({all.Min()}–{all.Max()})";
-    }
+    private static string Spread(IEnumerable<int> values) => Measures.Spread.Of(values.Select(v => (double)v)).Format("0.#");
 
     private static void ColdStartDetails(StringBuilder md, IReadOnlyList<ColdStartResult> coldStarts)
     {
